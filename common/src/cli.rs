@@ -1,0 +1,220 @@
+//! A linha de comando em português.
+//!
+//! O clap lê os argumentos, mas escreve a ajuda e os erros em inglês
+//! ("Usage:", "error: invalid value"). [`parse`] troca os títulos da ajuda e
+//! reescreve cada erro em uma frase em português; os conversores [`port`],
+//! [`seconds`] e [`count`] explicam em português o que esperavam.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use clap::builder::StyledStr;
+use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
+use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches};
+
+/// Lê os argumentos do programa para `T`. Com `--help` mostra a ajuda e sai
+/// com 0; com argumentos errados explica o erro em português e sai com 2.
+pub fn parse<T: CommandFactory + FromArgMatches>() -> T {
+    parse_from(std::env::args_os())
+}
+
+/// Como [`parse`], mas com os argumentos dados (para testes).
+pub fn parse_from<T, I>(args: I) -> T
+where
+    T: CommandFactory + FromArgMatches,
+    I: IntoIterator,
+    I::Item: Into<std::ffi::OsString> + Clone,
+{
+    try_parse_from(args).unwrap_or_else(|err| err.exit())
+}
+
+/// Como [`parse_from`], mas devolve o erro em vez de sair.
+pub fn try_parse_from<T, I>(args: I) -> Result<T, clap::error::Error<Portuguese>>
+where
+    T: CommandFactory + FromArgMatches,
+    I: IntoIterator,
+    I::Item: Into<std::ffi::OsString> + Clone,
+{
+    let command = T::command();
+    let name = command.get_name().to_string();
+    let matches = in_portuguese(command, &name)
+        .try_get_matches_from(args)
+        .map_err(|e| e.apply::<Portuguese>())?;
+    T::from_arg_matches(&matches).map_err(|e| e.apply::<Portuguese>())
+}
+
+/// O comando com a ajuda em português: títulos, `-h`/`-V`, valores padrão e a
+/// linha de uso. `path` é como o comando é chamado (`"udp-echo servidor"`).
+pub fn in_portuguese(command: Command, path: &str) -> Command {
+    let has_version = command.get_version().is_some();
+    let mut command = command
+        .help_template("{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("Subcomandos")
+        .subcommand_value_name("SUBCOMANDO")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Mostra esta ajuda"),
+        );
+    if has_version {
+        command = command.arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Mostra a versão"),
+        );
+    }
+    let mut command = command.mut_args(translate_arg).mut_subcommands(|sub| {
+        let sub_path = format!("{path} {}", sub.get_name());
+        in_portuguese(sub, &sub_path)
+    });
+    let usage = command
+        .clone()
+        .bin_name(path)
+        .render_usage()
+        .to_string()
+        .replace("Usage: ", "")
+        .replace("[OPTIONS]", "[OPÇÕES]");
+    command = command.override_usage(usage);
+    command
+}
+
+fn translate_arg(arg: Arg) -> Arg {
+    let heading = if arg.is_positional() {
+        "Argumentos"
+    } else {
+        "Opções"
+    };
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    let arg = arg.help_heading(heading);
+    if defaults.is_empty() || arg.is_hide_default_value_set() {
+        return arg;
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    arg.hide_default_value(true)
+        .help(format!("{help} [padrão: {}]", defaults.join(", ")))
+}
+
+/// Formata os erros do clap em português (veja [`parse`]).
+#[derive(Debug)]
+pub struct Portuguese;
+
+impl ErrorFormatter for Portuguese {
+    fn format_error(error: &clap::error::Error<Self>) -> StyledStr {
+        let text = |kind| match error.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join(", "),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let arg = text(ContextKind::InvalidArg);
+        let value = text(ContextKind::InvalidValue);
+        let mut message = match error.kind() {
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+                let reason = error.source().map(|s| format!(": {s}")).unwrap_or_default();
+                if value.is_empty() {
+                    format!("falta o valor de '{arg}'{reason}")
+                } else {
+                    format!("valor inválido '{value}' para '{arg}'{reason}")
+                }
+            }
+            ErrorKind::UnknownArgument => format!("opção desconhecida '{arg}'"),
+            ErrorKind::InvalidSubcommand => format!(
+                "subcomando desconhecido '{}'",
+                text(ContextKind::InvalidSubcommand)
+            ),
+            ErrorKind::MissingRequiredArgument => format!("falta o argumento obrigatório {arg}"),
+            ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                "falta o subcomando".to_string()
+            }
+            ErrorKind::ArgumentConflict => format!(
+                "'{arg}' não pode ser usado junto com '{}'",
+                text(ContextKind::PriorArg)
+            ),
+            ErrorKind::TooManyValues => format!("valor a mais: '{value}'"),
+            ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+                format!("número errado de valores para '{arg}'")
+            }
+            ErrorKind::InvalidUtf8 => "um argumento não é texto UTF-8 válido".to_string(),
+            _ => "argumentos inválidos".to_string(),
+        };
+        let suggestion = [
+            ContextKind::SuggestedArg,
+            ContextKind::SuggestedSubcommand,
+            ContextKind::SuggestedValue,
+        ]
+        .into_iter()
+        .map(text)
+        .find(|s| !s.is_empty());
+        if let Some(suggestion) = suggestion {
+            message.push_str(&format!("\n\n  dica: você quis dizer '{suggestion}'?"));
+        }
+        let usage = match error.get(ContextKind::Usage) {
+            Some(ContextValue::StyledStr(usage)) => usage.to_string().replace("Usage:", "Uso:"),
+            _ => String::new(),
+        };
+        let mut out = format!("erro: {message}\n");
+        if !usage.is_empty() {
+            out.push_str(&format!("\n{usage}\n"));
+        }
+        out.push_str("\nPara mais informações, use '--help'.\n");
+        StyledStr::from(out)
+    }
+}
+
+/// Lê uma porta (0 a 65535; 0 pede ao sistema uma porta livre).
+pub fn port(text: &str) -> Result<u16, String> {
+    text.parse()
+        .map_err(|_| "a porta deve ser um número inteiro de 0 a 65535".to_string())
+}
+
+/// Lê um tempo em segundos (aceita frações, como `0.5`), maior que zero.
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    let invalid =
+        || "o tempo deve ser um número de segundos maior que zero (ex.: 1 ou 0.5)".to_string();
+    let seconds: f64 = text.replace(',', ".").parse().map_err(|_| invalid())?;
+    // `try_from_secs_f64` recusa negativos, NaN e infinito; zero, recusamos nós.
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(duration) if !duration.is_zero() => Ok(duration),
+        _ => Err(invalid()),
+    }
+}
+
+/// Lê uma quantidade inteira maior que zero.
+pub fn count(text: &str) -> Result<u32, String> {
+    match text.parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("deve ser um número inteiro maior que zero".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversores_explicam_em_portugues() {
+        assert_eq!(port("12000"), Ok(12000));
+        assert_eq!(port("0"), Ok(0));
+        assert!(port("65536").unwrap_err().contains("0 a 65535"));
+        assert!(port("abc").is_err());
+        assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(seconds("0,5"), Ok(Duration::from_millis(500)));
+        assert!(seconds("0").is_err());
+        assert!(seconds("-1").is_err());
+        assert!(seconds("NaN").is_err());
+        assert!(seconds("inf").is_err());
+        assert_eq!(count("3"), Ok(3));
+        assert!(count("0").is_err());
+    }
+}

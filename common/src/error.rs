@@ -1,0 +1,90 @@
+//! Erros explicados em português.
+//!
+//! Um erro de rede chega do sistema operacional como um número (`errno`) e uma
+//! frase em inglês. Quem está aprendendo precisa saber o que aconteceu **e o que
+//! tentar**; por isso cada erro vira aqui uma frase em português, que o `main`
+//! de cada programa mostra antes de sair com código diferente de zero.
+
+use std::fmt;
+use std::io;
+
+/// Um erro pronto para ser mostrado ao usuário, em uma frase em português.
+#[derive(Debug)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    /// Um erro com uma mensagem já escrita.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+        }
+    }
+
+    /// Um erro de E/S ocorrido ao tentar `action` (por exemplo
+    /// `"não foi possível abrir a porta 12000"`), com a explicação da causa.
+    pub fn io(action: impl fmt::Display, err: &io::Error) -> Self {
+        Error::new(format!("{action}: {}", describe(err)))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Explica em português um erro de E/S, dizendo o que provavelmente aconteceu
+/// e o que tentar. Os erros que um estudante encontra na primeira aula têm uma
+/// frase própria; os demais mostram o texto do sistema.
+pub fn describe(err: &io::Error) -> String {
+    use io::ErrorKind::*;
+    let text = match err.kind() {
+        AddrInUse => {
+            "o endereço já está em uso: outro programa (talvez outro servidor seu) já usa \
+             essa porta; encerre-o ou escolha outra com --porta"
+        }
+        AddrNotAvailable => {
+            "esse endereço IP não pertence a esta máquina; use 0.0.0.0 (todas as interfaces \
+             IPv4), :: (IPv6 e IPv4) ou 127.0.0.1"
+        }
+        PermissionDenied => {
+            "permissão negada: portas abaixo de 1024 exigem privilégios de administrador; \
+             use uma porta maior, como 12000"
+        }
+        ConnectionRefused => {
+            "conexão recusada: não há servidor escutando nesse endereço e porta (o servidor \
+             já foi iniciado? a porta está certa?)"
+        }
+        ConnectionReset => "a conexão foi reiniciada (RST) pelo outro lado",
+        ConnectionAborted => "a conexão foi abortada",
+        BrokenPipe => "o outro lado já fechou a conexão",
+        TimedOut | WouldBlock => "tempo esgotado: o outro lado não respondeu a tempo",
+        NotConnected => "o socket não está conectado",
+        UnexpectedEof => "a conexão terminou antes do esperado",
+        _ => return format!("erro do sistema: {err}"),
+    };
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn porta_em_uso_sugere_outra_porta() {
+        let err = io::Error::from(io::ErrorKind::AddrInUse);
+        let message = Error::io("não foi possível usar a porta 12000", &err).to_string();
+        assert!(message.starts_with("não foi possível usar a porta 12000: "));
+        assert!(message.contains("--porta"), "{message}");
+    }
+
+    #[test]
+    fn erro_desconhecido_mostra_o_texto_do_sistema() {
+        let err = io::Error::other("algo estranho");
+        assert_eq!(describe(&err), "erro do sistema: algo estranho");
+    }
+}

@@ -1,0 +1,24 @@
+//! # `common`: o que os dois capítulos compartilham
+//!
+//! Esta biblioteca é o **único** lugar do projeto onde um socket é criado ou uma
+//! opção de socket é ajustada. Os programas de `udp-echo` e `tcp-echo` pedem
+//! sockets prontos daqui e só cuidam do laço que as notas mostram.
+//!
+//! - [`address`]: transforma `"localhost"`, `"127.0.0.1"` ou `"::1"` em endereços.
+//! - [`udp`]: o socket `SOCK_DGRAM` das notas, feito com socket2.
+//! - [`tcp`]: o socket `SOCK_STREAM` das notas: o de escuta e o de conexão.
+//! - [`transform`]: a transformação em maiúsculas, uma única vez para todos.
+//! - [`error`]: erros explicados em português, prontos para o usuário.
+//! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
+//! - [`log`] e [`shutdown`]: o registro dos servidores e o Ctrl+C.
+
+pub mod address;
+pub mod cli;
+pub mod error;
+pub mod log;
+pub mod shutdown;
+pub mod tcp;
+pub mod transform;
+pub mod udp;
+
+pub use error::Error;

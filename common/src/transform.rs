@@ -1,0 +1,195 @@
+//! A transformação do eco: a frase volta em maiúsculas.
+//!
+//! Nas notas, `sentence.upper()` sobre `bytes` só muda as letras ASCII:
+//! `b'ação'.upper()` dá `b'AçãO'`. Aqui o texto em UTF-8 recebe as maiúsculas
+//! completas do Unicode (`ação` → `AÇÃO`, `straße` → `STRASSE`), e bytes que não
+//! são UTF-8 válido passam **sem mudança**: nunca um pânico, nunca um `�`.
+
+/// Devolve `input` em maiúsculas (veja o módulo).
+pub fn to_upper(input: &[u8]) -> Vec<u8> {
+    let mut output = Vec::with_capacity(input.len());
+    push_upper(input, &mut output);
+    output
+}
+
+/// Acrescenta a `output` o `input` em maiúsculas, sem alocar um vetor novo.
+pub fn push_upper(input: &[u8], output: &mut Vec<u8>) {
+    for chunk in input.utf8_chunks() {
+        push_upper_str(chunk.valid(), output);
+        output.extend_from_slice(chunk.invalid());
+    }
+}
+
+fn push_upper_str(text: &str, output: &mut Vec<u8>) {
+    if text.is_ascii() {
+        // Caminho rápido: em ASCII, maiúscula é só um byte por outro.
+        let start = output.len();
+        output.extend_from_slice(text.as_bytes());
+        output[start..].make_ascii_uppercase();
+    } else {
+        let mut encoded = [0u8; 4];
+        for c in text.chars().flat_map(char::to_uppercase) {
+            output.extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
+        }
+    }
+}
+
+/// A mesma transformação para um fluxo TCP, que chega em pedaços.
+///
+/// Um caractere de vários bytes (o `ç` é `C3 A7`) pode ser cortado entre dois
+/// `read`: o primeiro traz `C3`, o segundo `A7`. Transformar cada pedaço
+/// isoladamente deixaria o `C3` passar sem mudança e o `ç` nunca viraria `Ç`.
+/// `Uppercaser` guarda o início incompleto (no máximo 3 bytes) até o próximo
+/// pedaço; [`Uppercaser::finish`] devolve o que sobrou quando o fluxo acaba.
+#[derive(Debug, Default)]
+pub struct Uppercaser {
+    pending: Vec<u8>,
+}
+
+impl Uppercaser {
+    /// Um transformador sem nada pendente.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Transforma mais um pedaço do fluxo, acrescentando o resultado a `output`.
+    pub fn push(&mut self, input: &[u8], output: &mut Vec<u8>) {
+        if self.pending.is_empty() {
+            self.pending_from(input, output);
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(input);
+            self.pending_from(&joined, output);
+        }
+    }
+
+    /// O fluxo acabou: devolve os bytes pendentes como estão (eram o começo de
+    /// um caractere que nunca se completou).
+    pub fn finish(&mut self, output: &mut Vec<u8>) {
+        output.append(&mut self.pending);
+    }
+
+    fn pending_from(&mut self, input: &[u8], output: &mut Vec<u8>) {
+        let complete = input.len() - incomplete_tail(input);
+        push_upper(&input[..complete], output);
+        self.pending.extend_from_slice(&input[complete..]);
+    }
+}
+
+/// Quantos bytes no fim de `input` são o começo de um caractere UTF-8 que
+/// ainda pode se completar com o próximo pedaço (0 a 3).
+fn incomplete_tail(input: &[u8]) -> usize {
+    // O último pedaço de `utf8_chunks` termina no fim de `input`; se a parte
+    // inválida dele é só um começo de caractere, `from_utf8` diz "faltam bytes"
+    // (`error_len() == None`) em vez de "bytes inválidos".
+    match input.utf8_chunks().last() {
+        Some(chunk)
+            if std::str::from_utf8(chunk.invalid()).is_err_and(|e| e.error_len().is_none()) =>
+        {
+            chunk.invalid().len()
+        }
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn upper(s: &str) -> String {
+        String::from_utf8(to_upper(s.as_bytes())).unwrap()
+    }
+
+    fn streamed(pieces: &[&[u8]]) -> Vec<u8> {
+        let mut upper = Uppercaser::new();
+        let mut output = Vec::new();
+        for piece in pieces {
+            upper.push(piece, &mut output);
+        }
+        upper.finish(&mut output);
+        output
+    }
+
+    #[test]
+    fn acentos_viram_maiusculas() {
+        assert_eq!(upper("ação"), "AÇÃO");
+        assert_eq!(upper("conexão não é coração"), "CONEXÃO NÃO É CORAÇÃO");
+        assert_eq!(upper("straße"), "STRASSE");
+        assert_eq!(upper("hello world\n"), "HELLO WORLD\n");
+        assert_eq!(upper(""), "");
+    }
+
+    #[test]
+    fn bytes_invalidos_passam_sem_mudanca() {
+        assert_eq!(to_upper(b"ab\xffcd\xc3"), b"AB\xffCD\xc3");
+        assert_eq!(to_upper(b"\x00\x01\xfe\xff"), b"\x00\x01\xfe\xff");
+        assert_eq!(to_upper("çã\u{0}".as_bytes()), "ÇÃ\u{0}".as_bytes());
+    }
+
+    #[test]
+    fn caractere_cortado_entre_dois_pedacos() {
+        let cedilla = "ç".as_bytes();
+        assert_eq!(
+            streamed(&[b"a", &cedilla[..1], &cedilla[1..], b"o"]),
+            "AÇO".as_bytes()
+        );
+        let euro = "€".as_bytes(); // 3 bytes: E2 82 AC
+        assert_eq!(streamed(&[&euro[..1], &euro[1..2], &euro[2..]]), euro);
+    }
+
+    #[test]
+    fn inicio_de_caractere_que_nunca_se_completa_sai_no_fim() {
+        assert_eq!(streamed(&[b"ab\xc3"]), b"AB\xc3");
+        assert_eq!(streamed(&[b"ab\xe2\x82", b"x"]), b"AB\xe2\x82X");
+    }
+
+    proptest! {
+        #[test]
+        fn nunca_entra_em_panico(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = to_upper(&bytes);
+        }
+
+        #[test]
+        fn ascii_mantem_o_tamanho(text in "[\\x00-\\x7f]{0,256}") {
+            let output = to_upper(text.as_bytes());
+            prop_assert_eq!(output.len(), text.len());
+            prop_assert_eq!(output, text.to_ascii_uppercase().into_bytes());
+        }
+
+        #[test]
+        fn texto_valido_igual_ao_to_uppercase(text in "\\PC{0,64}") {
+            prop_assert_eq!(to_upper(text.as_bytes()), text.to_uppercase().into_bytes());
+        }
+
+        #[test]
+        fn cortar_em_pedacos_nao_muda_o_resultado(
+            bytes in proptest::collection::vec(
+                prop_oneof![any::<u8>(), Just(0xC3u8), Just(0xA7u8), Just(0xE2u8), Just(0x82u8)],
+                0..256,
+            ),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..8),
+        ) {
+            let mut positions: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len() + 1)).collect();
+            positions.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut start = 0;
+            for end in positions {
+                pieces.push(&bytes[start..end]);
+                start = end;
+            }
+            pieces.push(&bytes[start..]);
+            prop_assert_eq!(streamed(&pieces), to_upper(&bytes));
+        }
+
+        #[test]
+        fn texto_com_acentos_cortado_em_pedacos(
+            text in "[a-zçãéêíóõú ß€\\x{1F600}]{0,64}",
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let bytes = text.as_bytes();
+            let at = cut.index(bytes.len() + 1);
+            prop_assert_eq!(streamed(&[&bytes[..at], &bytes[at..]]), text.to_uppercase().into_bytes());
+        }
+    }
+}

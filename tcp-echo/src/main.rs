@@ -1,0 +1,96 @@
+//! `tcp-echo`: o cliente e o servidor TCP das notas, em Rust.
+//!
+//! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
+//! servidor está em `server.rs` e o cliente em `client.rs`.
+
+mod client;
+mod server;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+/// Eco TCP: o cliente manda frases por uma conexão, o servidor as devolve em maiúsculas.
+#[derive(Debug, Parser)]
+#[command(name = "tcp-echo", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inicia o servidor TCP, que devolve em maiúsculas tudo o que cada conexão envia (também: server)
+    #[command(alias = "server")]
+    Servidor {
+        /// Endereço IP local onde escutar (0.0.0.0: todas as interfaces IPv4; ::, IPv6 e IPv4)
+        #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
+        address: String,
+        /// Porta onde escutar (0: o sistema escolhe uma livre)
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// Quantas conexões atender ao mesmo tempo; as demais são recusadas com um aviso
+        #[arg(long = "max-conexoes", value_name = "N", default_value = "1024", value_parser = common::cli::count)]
+        max_connections: u32,
+        /// Fecha uma conexão parada (sem receber nem conseguir enviar) por mais que isso, em segundos
+        #[arg(long = "ocioso", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
+        idle_timeout: Duration,
+        /// Tamanho da fila de conexões esperando o accept (o listen(1) das notas)
+        #[arg(long = "backlog", value_name = "N", default_value = "1024", value_parser = common::cli::count)]
+        backlog: u32,
+    },
+    /// Conecta ao servidor, envia a frase e mostra a resposta (também: client)
+    #[command(alias = "client")]
+    Cliente {
+        /// Nome ou endereço IP do servidor
+        #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+        server: String,
+        /// Porta do servidor
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// Quanto esperar para conectar e por cada resposta, em segundos
+        #[arg(long = "timeout", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        timeout: Duration,
+        /// A frase a enviar; sem ela, o cliente envia cada linha digitada até o fim da entrada
+        #[arg(value_name = "FRASE")]
+        sentence: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = common::cli::parse();
+    let result = match cli.command {
+        Command::Servidor {
+            address,
+            port,
+            max_connections,
+            idle_timeout,
+            backlog,
+        } => server::run(&server::Config {
+            address,
+            port,
+            max_connections: max_connections as usize,
+            idle_timeout,
+            backlog: i32::try_from(backlog).unwrap_or(i32::MAX),
+        }),
+        Command::Cliente {
+            server,
+            port,
+            timeout,
+            sentence,
+        } => client::run(&client::Config {
+            server,
+            port,
+            timeout,
+            sentence: (!sentence.is_empty()).then(|| sentence.join(" ")),
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("erro: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! O servidor TCP: o `TCP SERVER` das notas.
+//!
+//! ```python
+//! serverSocket = socket(AF_INET, SOCK_STREAM)
+//! serverSocket.bind(('', serverPort))
+//! serverSocket.listen(1)
+//! while 1:
+//!     connectionSocket, addr = serverSocket.accept()
+//!     sentence = connectionSocket.recv(1024)
+//!     connectionSocket.send(sentence.upper())
+//!     connectionSocket.close()
+//! ```
+//!
+//! Duas diferenças de propósito: cada conexão é atendida em uma thread própria
+//! (as notas atendem uma de cada vez), e o servidor devolve **tudo** o que a
+//! conexão enviar até o cliente fechar, não só o primeiro `recv`.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::transform::Uppercaser;
+use common::{Error, log};
+
+/// O que o servidor precisa saber, vindo da linha de comando.
+#[derive(Debug)]
+pub struct Config {
+    /// Endereço IP (ou nome) local onde escutar.
+    pub address: String,
+    /// Porta onde escutar; 0 pede uma porta livre ao sistema.
+    pub port: u16,
+    /// Quantas conexões atender ao mesmo tempo.
+    pub max_connections: usize,
+    /// Depois de quanto tempo parada uma conexão é fechada.
+    pub idle_timeout: Duration,
+    /// O tamanho da fila do `listen`.
+    pub backlog: i32,
+}
+
+/// Cria o socket de escuta e aceita conexões para sempre (até o Ctrl+C).
+pub fn run(config: &Config) -> Result<(), Error> {
+    // ANCHOR: listen
+    let address = common::address::resolve_one(&config.address, config.port)?;
+    let listener = common::tcp::listen(address, config.backlog)?;
+    // ANCHOR_END: listen
+    common::shutdown::on_ctrl_c("servidor TCP");
+    // ANCHOR: ready
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
+    log!("Servidor TCP pronto para receber em {bound}");
+    // ANCHOR_END: ready
+    accept_loop(&listener, config);
+    Ok(())
+}
+
+// ANCHOR: accept_loop
+/// O laço das notas: espera uma conexão (`accept`) e a entrega a uma thread.
+fn accept_loop(listener: &TcpListener, config: &Config) {
+    let active = Arc::new(AtomicUsize::new(0));
+    loop {
+        // ANCHOR: accept
+        let (stream, client) = match listener.accept() {
+            Ok(connection) => connection,
+            Err(err) => {
+                log_accept_error(&err);
+                continue;
+            }
+        };
+        // ANCHOR_END: accept
+        // ANCHOR: limit
+        if active.load(Ordering::SeqCst) >= config.max_connections {
+            refuse(stream, client, config.max_connections);
+            continue;
+        }
+        active.fetch_add(1, Ordering::SeqCst);
+        // ANCHOR_END: limit
+        // ANCHOR: spawn
+        let counter = Arc::clone(&active);
+        let idle_timeout = config.idle_timeout;
+        let spawned = thread::Builder::new().spawn(move || {
+            serve(stream, client, idle_timeout);
+            counter.fetch_sub(1, Ordering::SeqCst);
+        });
+        if let Err(err) = spawned {
+            active.fetch_sub(1, Ordering::SeqCst);
+            log!("{client}: conexão fechada, sem thread para atendê-la ({err})");
+        }
+        // ANCHOR_END: spawn
+    }
+}
+// ANCHOR_END: accept_loop
+
+// ANCHOR: serve
+/// Atende uma conexão do começo ao fim, e registra como ela terminou.
+fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
+    log!("{client}: conexão aberta");
+    match echo(&mut stream, client, idle_timeout) {
+        Ok(total) => log!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
+        Err(err) if is_timeout(&err) => log!(
+            "{client}: conexão fechada, parada por mais de {}",
+            seconds(idle_timeout)
+        ),
+        Err(err) => log!(
+            "{client}: conexão interrompida: {}",
+            common::error::describe(&err)
+        ),
+    }
+    // Ao sair daqui, `stream` é destruído e o socket fechado: o `close()` das notas.
+}
+// ANCHOR_END: serve
+
+// ANCHOR: echo
+/// Lê o que chegar, devolve em maiúsculas, até o cliente fechar a conexão
+/// (um `read` que devolve 0 bytes). Devolve quantos bytes recebeu.
+fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
+    common::tcp::configure_stream(stream, Some(idle_timeout))?;
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut upper = Uppercaser::new();
+    let mut reply = Vec::new();
+    let mut total = 0;
+    loop {
+        // ANCHOR: read
+        let received = match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => &buffer[..n],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        // ANCHOR_END: read
+        log!(
+            "{client}: {} bytes {}",
+            received.len(),
+            common::log::preview(received, 60)
+        );
+        total += received.len() as u64;
+        // ANCHOR: write
+        reply.clear();
+        upper.push(received, &mut reply);
+        stream.write_all(&reply)?;
+        // ANCHOR_END: write
+    }
+    // ANCHOR: finish
+    reply.clear();
+    upper.finish(&mut reply);
+    stream.write_all(&reply)?;
+    // ANCHOR_END: finish
+    Ok(total)
+}
+// ANCHOR_END: echo
+
+// ANCHOR: refuse
+/// Acima do limite, a conexão recebe um aviso e é fechada, em vez de ficar
+/// esperando sem resposta.
+fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
+    log!("{client}: recusada, já há {max_connections} conexões abertas");
+    let _ = common::tcp::configure_stream(&stream, Some(Duration::from_secs(1)));
+    let _ = writeln!(
+        stream,
+        "ERRO: servidor lotado ({max_connections} conexões); tente de novo mais tarde."
+    );
+}
+// ANCHOR_END: refuse
+
+/// Um erro no `accept` não para o servidor. O mais comum em aula é
+/// "too many open files": cada conexão é um arquivo aberto, e o sistema limita
+/// quantos um processo pode ter (`ulimit -n`). Uma pausa curta dá tempo para
+/// conexões terminarem, em vez de repetir o erro sem parar.
+fn log_accept_error(err: &io::Error) {
+    log!(
+        "erro no accept (ignorado): {}",
+        common::error::describe(err)
+    );
+    if err.kind() != io::ErrorKind::ConnectionAborted {
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}

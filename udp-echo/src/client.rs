@@ -1,0 +1,157 @@
+//! O cliente UDP: o `UDP CLIENT` das notas.
+//!
+//! ```python
+//! clientSocket = socket(AF_INET, SOCK_DGRAM)
+//! message = bytes(raw_input('Input lowercase sentence:'), 'utf-8')
+//! clientSocket.sendto(message, (serverName, serverPort))
+//! modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
+//! print(modifiedMessage)
+//! clientSocket.close()
+//! ```
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use common::Error;
+use common::udp::MAX_DATAGRAM;
+
+/// O que o cliente precisa saber, vindo da linha de comando.
+#[derive(Debug)]
+pub struct Config {
+    /// Nome ou IP do servidor.
+    pub server: String,
+    /// Porta do servidor.
+    pub port: u16,
+    /// Quanto esperar pela resposta a cada envio.
+    pub timeout: Duration,
+    /// Quantos envios antes de desistir.
+    pub attempts: u32,
+    /// A frase; `None` quando deve ser lida do terminal.
+    pub sentence: Option<String>,
+}
+
+/// Envia a frase, espera a resposta e a mostra.
+pub fn run(config: &Config) -> Result<(), Error> {
+    // ANCHOR: socket
+    let server = common::address::resolve_one(&config.server, config.port)?;
+    let socket = common::udp::client_socket(server)?;
+    common::udp::set_read_timeout(&socket, config.timeout)
+        .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+    // ANCHOR_END: socket
+    // ANCHOR: input
+    let message = match &config.sentence {
+        Some(sentence) => sentence.clone().into_bytes(),
+        None => read_sentence()?,
+    };
+    // ANCHOR_END: input
+    // ANCHOR: attempts
+    for attempt in 1..=config.attempts {
+        socket
+            .send_to(&message, server)
+            .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
+        if let Some(reply) = wait_reply(&socket, server, config.timeout)? {
+            print_reply(&reply);
+            return Ok(());
+        }
+        if attempt < config.attempts {
+            eprintln!(
+                "sem resposta em {:?}; enviando de novo (tentativa {} de {})",
+                config.timeout,
+                attempt + 1,
+                config.attempts
+            );
+        }
+    }
+    // ANCHOR_END: attempts
+    // ANCHOR: give_up
+    Err(Error::new(format!(
+        "nenhuma resposta de {server} depois de {} tentativa(s) de {:?} cada. \
+         O UDP não garante a entrega: o datagrama ou a resposta podem ter se \
+         perdido, ou não há servidor escutando nessa porta.",
+        config.attempts, config.timeout
+    )))
+    // ANCHOR_END: give_up
+}
+
+// ANCHOR: prompt
+/// Pede a frase no terminal, como o `raw_input` das notas. Lê bytes, não
+/// texto: o servidor aceita qualquer byte, e o cliente também.
+fn read_sentence() -> Result<Vec<u8>, Error> {
+    if io::stdin().is_terminal() {
+        print!("Digite uma frase em minúsculas: ");
+        let _ = io::stdout().flush();
+    }
+    let mut line = Vec::new();
+    io::stdin()
+        .lock()
+        .read_until(b'\n', &mut line)
+        .map_err(|e| Error::io("não foi possível ler a frase", &e))?;
+    // Como o raw_input, tira a quebra de linha do fim.
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    Ok(line)
+}
+// ANCHOR_END: prompt
+
+// ANCHOR: wait
+/// Espera uma resposta do servidor até o fim do `timeout`. Datagramas de
+/// outros endereços são ignorados: qualquer um pode mandar um datagrama para
+/// a nossa porta, e só o servidor responde à nossa pergunta.
+fn wait_reply(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    timeout: Duration,
+) -> Result<Option<Vec<u8>>, Error> {
+    let deadline = Instant::now() + timeout;
+    let mut buffer = vec![0u8; MAX_DATAGRAM];
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Ok(None);
+        }
+        common::udp::set_read_timeout(socket, remaining)
+            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+        match common::udp::recv_from(socket, &mut buffer) {
+            Ok(datagram) if same_host(datagram.from, server) => {
+                if datagram.truncated {
+                    eprintln!("aviso: a resposta era maior que {MAX_DATAGRAM} bytes e foi cortada");
+                }
+                return Ok(Some(buffer[..datagram.len].to_vec()));
+            }
+            Ok(datagram) => eprintln!("ignorando um datagrama de {}", datagram.from),
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Ok(None);
+            }
+            // No Windows, "porta inalcançável" (ninguém escutando) volta aqui;
+            // é mais uma resposta que não veio.
+            Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(None),
+            Err(err) => return Err(Error::io("não foi possível receber a resposta", &err)),
+        }
+    }
+}
+// ANCHOR_END: wait
+
+/// O servidor em `::` (IPv6) responde a um cliente IPv4 pelo mesmo endereço,
+/// às vezes escrito como `::ffff:127.0.0.1`; comparamos os dois na forma IPv4.
+fn same_host(from: SocketAddr, server: SocketAddr) -> bool {
+    from.ip().to_canonical() == server.ip().to_canonical() && from.port() == server.port()
+        || server.ip().is_unspecified()
+}
+
+// ANCHOR: print
+/// Mostra a resposta como veio: bytes crus na saída padrão, e uma quebra de
+/// linha no fim.
+fn print_reply(reply: &[u8]) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(reply);
+    let _ = stdout.write_all(b"\n");
+    let _ = stdout.flush();
+}
+// ANCHOR_END: print

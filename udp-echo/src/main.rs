@@ -1,0 +1,80 @@
+//! `udp-echo`: o cliente e o servidor UDP das notas, em Rust.
+//!
+//! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
+//! servidor está em `server.rs` e o cliente em `client.rs`.
+
+mod client;
+mod server;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+/// Eco UDP: o cliente manda uma frase, o servidor a devolve em maiúsculas.
+#[derive(Debug, Parser)]
+#[command(name = "udp-echo", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inicia o servidor UDP, que responde cada datagrama em maiúsculas (também: server)
+    #[command(alias = "server")]
+    Servidor {
+        /// Endereço IP local onde escutar (0.0.0.0: todas as interfaces IPv4; ::, IPv6 e IPv4)
+        #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
+        address: String,
+        /// Porta onde escutar (0: o sistema escolhe uma livre)
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+    },
+    /// Envia uma frase ao servidor e mostra a resposta (também: client)
+    #[command(alias = "client")]
+    Cliente {
+        /// Nome ou endereço IP do servidor
+        #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+        server: String,
+        /// Porta do servidor
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// Quanto esperar pela resposta em cada tentativa, em segundos
+        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        timeout: Duration,
+        /// Quantas vezes enviar antes de desistir
+        #[arg(long = "tentativas", value_name = "N", default_value = "3", value_parser = common::cli::count)]
+        attempts: u32,
+        /// A frase a enviar; sem ela, o cliente pede uma no terminal
+        #[arg(value_name = "FRASE")]
+        sentence: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = common::cli::parse();
+    let result = match cli.command {
+        Command::Servidor { address, port } => server::run(&server::Config { address, port }),
+        Command::Cliente {
+            server,
+            port,
+            timeout,
+            attempts,
+            sentence,
+        } => client::run(&client::Config {
+            server,
+            port,
+            timeout,
+            attempts,
+            sentence: (!sentence.is_empty()).then(|| sentence.join(" ")),
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("erro: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! O servidor UDP: o `UDP SERVER` das notas.
+//!
+//! ```python
+//! serverSocket = socket(AF_INET, SOCK_DGRAM)
+//! serverSocket.bind(('', serverPort))
+//! print("The server is ready to receive")
+//! while 1:
+//!     message, clientAddress = serverSocket.recvfrom(2048)
+//!     serverSocket.sendto(modifiedMessage, clientAddress)
+//! ```
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+
+use common::udp::{Datagram, MAX_DATAGRAM};
+use common::{Error, log};
+
+/// O que o servidor precisa saber, vindo da linha de comando.
+#[derive(Debug)]
+pub struct Config {
+    /// Endereço IP (ou nome) local onde escutar.
+    pub address: String,
+    /// Porta onde escutar; 0 pede uma porta livre ao sistema.
+    pub port: u16,
+}
+
+/// Cria o socket e atende datagramas para sempre (até o Ctrl+C).
+pub fn run(config: &Config) -> Result<(), Error> {
+    // ANCHOR: socket
+    let address = common::address::resolve_one(&config.address, config.port)?;
+    let socket = common::udp::bind(address)?;
+    // ANCHOR_END: socket
+    common::shutdown::on_ctrl_c("servidor UDP");
+    // ANCHOR: ready
+    let bound = socket
+        .local_addr()
+        .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
+    log!("Servidor UDP pronto para receber em {bound}");
+    // ANCHOR_END: ready
+    serve(&socket)
+}
+
+// ANCHOR: serve
+/// O laço das notas: recebe um datagrama, responde em maiúsculas, repete.
+fn serve(socket: &UdpSocket) -> Result<(), Error> {
+    // ANCHOR: buffer
+    let mut buffer = vec![0u8; MAX_DATAGRAM];
+    // ANCHOR_END: buffer
+    loop {
+        // ANCHOR: recv
+        let datagram = match common::udp::recv_from(socket, &mut buffer) {
+            Ok(datagram) => datagram,
+            Err(err) => {
+                log_recv_error(&err);
+                continue;
+            }
+        };
+        let message = &buffer[..datagram.len];
+        // ANCHOR_END: recv
+        // ANCHOR: reply
+        let reply = common::transform::to_upper(message);
+        let sent = socket.send_to(&reply, datagram.from);
+        // ANCHOR_END: reply
+        log_datagram(&datagram, message, sent);
+    }
+}
+// ANCHOR_END: serve
+
+// ANCHOR: log
+/// Uma linha por datagrama: de quem, quantos bytes, o começo do texto, e o
+/// que aconteceu com a resposta.
+fn log_datagram(datagram: &Datagram, message: &[u8], sent: io::Result<usize>) {
+    let from: SocketAddr = datagram.from;
+    let text = common::log::preview(message, 60);
+    let truncated = if datagram.truncated {
+        " (truncado: o datagrama era maior que o buffer)"
+    } else {
+        ""
+    };
+    match sent {
+        Ok(_) => log!("{from}: {} bytes{truncated} {text}", datagram.len),
+        Err(err) => log!(
+            "{from}: {} bytes{truncated} {text}; resposta não enviada: {}",
+            datagram.len,
+            common::error::describe(&err)
+        ),
+    }
+}
+
+/// Um erro ao receber não para o servidor: no Windows, por exemplo, uma
+/// resposta que não chegou a um cliente já encerrado volta como erro no
+/// próximo `recvfrom`.
+fn log_recv_error(err: &io::Error) {
+    log!(
+        "erro ao receber (ignorado): {}",
+        common::error::describe(err)
+    );
+}
+// ANCHOR_END: log
