@@ -1,1 +1,317 @@
+//! # `avaliacao`: as ferramentas dos testes
+//!
+//! Os testes em `tests/tests/` rodam os **binários reais** (`udp-echo`,
+//! `tcp-echo`), como um estudante faria em dois terminais, e conversam com
+//! eles pela interface de loopback (127.0.0.1 e ::1), nunca por outra rede.
+//!
+//! - [`binary`] compila os binários uma vez e diz onde estão.
+//! - [`Server`] sobe um servidor na porta 0, lê da primeira linha o endereço
+//!   que ele realmente usou e o encerra ao fim do teste.
+//! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Quanto um teste espera, no máximo, por algo que deveria ser imediato
+/// (um servidor subir, uma resposta pela loopback). É um limite para não
+/// travar, não uma medida de velocidade: numa máquina ocupada pode levar mais.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// O caminho do binário `name` (`"udp-echo"` ou `"tcp-echo"`), compilado na
+/// primeira chamada com o mesmo cargo e perfil que compilaram os testes.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(build_binaries);
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn build_binaries() -> PathBuf {
+    // O teste roda de target/<perfil>/deps/; os binários ficam em target/<perfil>/.
+    let exe = std::env::current_exe().expect("caminho do executável do teste");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("pasta do perfil")
+        .to_path_buf();
+    let target_dir = profile_dir.parent().expect("pasta target");
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build", "--quiet", "--bins", "-p", "udp-echo", "-p", "tcp-echo",
+        ])
+        .arg("--profile")
+        .arg(profile)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(workspace_root())
+        .status()
+        .expect("não foi possível rodar o cargo para compilar os binários");
+    assert!(status.success(), "a compilação dos binários falhou");
+    profile_dir
+}
+
+/// A raiz do workspace (a pasta acima de `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("o crate avaliacao fica dentro do workspace")
+        .to_path_buf()
+}
+
+/// Um servidor rodando, com o endereço que ele anunciou na primeira linha.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// O endereço que o servidor disse estar usando (com a porta real).
+    pub addr: SocketAddr,
+    log: Arc<Mutex<Vec<String>>>,
+    reader: Option<thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Sobe `program servidor --endereco 127.0.0.1 --porta 0 <extra>`.
+    pub fn start(program: &str, extra: &[&str]) -> Server {
+        let mut args = vec!["servidor", "--endereco", "127.0.0.1", "--porta", "0"];
+        args.extend_from_slice(extra);
+        Server::start_with(program, &args)
+    }
+
+    /// Sobe `program` com exatamente estes argumentos; o servidor deve
+    /// anunciar o endereço no fim da primeira linha.
+    pub fn start_with(program: &str, args: &[&str]) -> Server {
+        let mut command = Command::new(binary(program));
+        command.args(args);
+        Server::spawn(command)
+    }
+
+    /// Sobe qualquer servidor (o Python das notas, por exemplo) que anuncie
+    /// o endereço no fim da primeira linha.
+    pub fn spawn(mut command: Command) -> Server {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("não foi possível iniciar o servidor");
+        let stdout = child.stdout.take().expect("stdout do servidor");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (first_line, reader) = collect_lines(stdout, Arc::clone(&log));
+        let line = match first_line.recv_timeout(PATIENCE) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("o servidor não escreveu a primeira linha a tempo");
+            }
+        };
+        let addr = line
+            .rsplit(' ')
+            .next()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("primeira linha sem endereço: {line:?}"));
+        Server {
+            child,
+            addr,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// A porta em que o servidor escuta.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// As linhas que o servidor escreveu até agora.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// Espera (até [`PATIENCE`]) uma linha de log que contenha `text`.
+    pub fn wait_for_log(&self, text: &str) -> bool {
+        wait_until(|| self.log().iter().any(|l| l.contains(text)))
+    }
+
+    /// O servidor ainda está rodando?
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Manda o sinal `signal` (`"INT"` é o Ctrl+C) e espera o servidor sair
+    /// e a última linha dele ser lida.
+    pub fn stop_with(&mut self, signal: &str) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args([format!("-{signal}").as_str(), &pid])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} falhou");
+        let status =
+            wait_child(&mut self.child, PATIENCE).expect("o servidor não saiu após o sinal");
+        // A thread que lê a saída termina quando o servidor fecha a saída dele.
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        status
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Lê as linhas de `stdout` numa thread (para o servidor nunca travar com a
+/// saída cheia) e devolve um canal que entrega a primeira.
+fn collect_lines(
+    stdout: ChildStdout,
+    log: Arc<Mutex<Vec<String>>>,
+) -> (Receiver<String>, thread::JoinHandle<()>) {
+    let (first_tx, first_rx) = mpsc::channel();
+    let reader = thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+            let text = String::from_utf8_lossy(&line).trim_end().to_string();
+            log.lock().expect("log").push(text.clone());
+            let _ = first_tx.send(text);
+            line.clear();
+        }
+    });
+    (first_rx, reader)
+}
+
+/// Repete `check` até ele dar verdadeiro ou [`PATIENCE`] passar.
+pub fn wait_until(mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    check()
+}
+
+fn wait_child(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// O resultado de um programa que rodou até o fim.
+#[derive(Debug)]
+pub struct Output {
+    /// O código de saída.
+    pub status: ExitStatus,
+    /// A saída padrão, em bytes.
+    pub stdout: Vec<u8>,
+    /// A saída de erros, como texto.
+    pub stderr: String,
+}
+
+impl Output {
+    /// A saída padrão como texto.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+}
+
+/// Roda `program args...` com `stdin` como entrada e espera no máximo
+/// [`PATIENCE`]; um programa que não termina é morto e o teste falha.
+pub fn run(program: &str, args: &[&str], stdin: &[u8]) -> Output {
+    let mut command = Command::new(binary(program));
+    command.args(args);
+    run_command(command, stdin)
+}
+
+/// Como [`run`], para qualquer comando.
+pub fn run_command(mut command: Command, stdin: &[u8]) -> Output {
+    let description = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("não foi possível iniciar o programa");
+    let mut input = child.stdin.take().expect("stdin");
+    let stdin = stdin.to_vec();
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let stdout = read_all_in_background(child.stdout.take().expect("stdout"));
+    let stderr = read_all_in_background(child.stderr.take().expect("stderr"));
+    let status = wait_child(&mut child, PATIENCE)
+        .unwrap_or_else(|| panic!("{description} não terminou em {PATIENCE:?}"));
+    let _ = writer.join();
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: String::from_utf8_lossy(&stderr.join().expect("stderr")).into_owned(),
+    }
+}
+
+fn read_all_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// Troca cada porta que segue `127.0.0.1:` ou `]:` por `[PORTA]`, para que
+/// uma transcrição não mude de uma execução para outra.
+pub fn hide_ports(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(colon) = rest.find(':') {
+        let (before, after) = rest.split_at(colon + 1);
+        out.push_str(before);
+        let port = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if port > 0 && (before.ends_with("127.0.0.1:") || before.ends_with("]:")) {
+            out.push_str("[PORTA]");
+            rest = &after[port..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Uma porta onde, agora, ninguém escuta (nem em UDP nem em TCP): pedida
+/// ao sistema e liberada em seguida.
+pub fn free_port() -> u16 {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("porta livre");
+    socket.local_addr().expect("endereço").port()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hide_ports_troca_so_as_portas_de_enderecos() {
+        assert_eq!(
+            super::hide_ports("em 127.0.0.1:40000: 5 bytes; [::1]:7 e 10:30"),
+            "em 127.0.0.1:[PORTA]: 5 bytes; [::1]:[PORTA] e 10:30"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Capítulo UDP: o servidor e o cliente de `udp-echo`.
+
+use std::net::UdpSocket;
+use std::time::Duration;
+
+use avaliacao::{PATIENCE, Server, run};
+
+/// Um socket UDP de teste, com limite de espera.
+fn raw_client() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    socket
+}
+
+/// Envia `message` e devolve a resposta do servidor.
+fn ask(server: &Server, message: &[u8]) -> Vec<u8> {
+    let socket = raw_client();
+    socket.send_to(message, server.addr).unwrap();
+    let mut buffer = vec![0u8; 65536];
+    let (n, from) = socket.recv_from(&mut buffer).unwrap();
+    assert_eq!(from, server.addr, "a resposta deve vir do servidor");
+    buffer.truncate(n);
+    buffer
+}
+
+#[test]
+fn servidor_anuncia_o_endereco_na_primeira_linha() {
+    let server = Server::start("udp-echo", &[]);
+    assert_ne!(server.port(), 0);
+    assert_eq!(
+        server.log()[0],
+        format!("Servidor UDP pronto para receber em {}", server.addr)
+    );
+}
+
+#[test]
+fn servidor_responde_em_maiusculas() {
+    let server = Server::start("udp-echo", &[]);
+    assert_eq!(ask(&server, b"hello world"), b"HELLO WORLD");
+}
+
+#[test]
+fn acentos_viram_maiusculas() {
+    let server = Server::start("udp-echo", &[]);
+    assert_eq!(
+        ask(&server, "ação, conexão, não, straße".as_bytes()),
+        "AÇÃO, CONEXÃO, NÃO, STRASSE".as_bytes()
+    );
+}
+
+#[test]
+fn utf8_invalido_volta_sem_mudanca_e_servidor_continua() {
+    let server = Server::start("udp-echo", &[]);
+    assert_eq!(ask(&server, b"ab\xff\xfecd\xc3"), b"AB\xff\xfeCD\xc3");
+    assert_eq!(ask(&server, b"\x00\x01\x02"), b"\x00\x01\x02");
+    assert_eq!(ask(&server, b"depois"), b"DEPOIS");
+}
+
+#[test]
+fn datagrama_vazio_recebe_resposta_vazia() {
+    let server = Server::start("udp-echo", &[]);
+    assert_eq!(ask(&server, b""), b"");
+    assert_eq!(ask(&server, b"ok"), b"OK");
+}
+
+#[test]
+fn datagrama_de_60000_bytes_volta_inteiro() {
+    let server = Server::start("udp-echo", &[]);
+    let message: Vec<u8> = (0..60_000).map(|i| b"abcdefghij"[i % 10]).collect();
+    let reply = ask(&server, &message);
+    assert_eq!(reply.len(), 60_000);
+    assert_eq!(reply, message.to_ascii_uppercase());
+    assert!(server.wait_for_log(": 60000 bytes"));
+    assert!(!server.log().iter().any(|l| l.contains("truncado")));
+}
+
+#[test]
+fn resposta_maior_que_um_datagrama_nao_derruba_o_servidor() {
+    // "ŉ" (2 bytes) vira "ʼN" (3 bytes): 40 000 deles viram 120 000 bytes,
+    // mais do que cabe num datagrama. O servidor registra e continua.
+    let server = Server::start("udp-echo", &[]);
+    let socket = raw_client();
+    socket
+        .send_to("ŉ".repeat(30_000).as_bytes(), server.addr)
+        .unwrap();
+    assert!(server.wait_for_log("resposta não enviada"));
+    assert_eq!(ask(&server, b"ainda vivo"), b"AINDA VIVO");
+}
+
+#[test]
+fn cada_cliente_recebe_a_sua_resposta() {
+    let server = Server::start("udp-echo", &[]);
+    let clients: Vec<UdpSocket> = (0..5).map(|_| raw_client()).collect();
+    for (i, client) in clients.iter().enumerate() {
+        client
+            .send_to(format!("cliente {i}").as_bytes(), server.addr)
+            .unwrap();
+    }
+    for (i, client) in clients.iter().enumerate() {
+        let mut buffer = [0u8; 64];
+        let (n, _) = client.recv_from(&mut buffer).unwrap();
+        assert_eq!(&buffer[..n], format!("CLIENTE {i}").as_bytes());
+    }
+}
+
+#[test]
+fn servidor_registra_cada_datagrama() {
+    let server = Server::start("udp-echo", &[]);
+    ask(&server, "olá".as_bytes());
+    assert!(
+        server.wait_for_log(": 4 bytes \"olá\""),
+        "{:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn cliente_real_envia_os_argumentos_e_mostra_a_resposta() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &["cliente", "--porta", &port, "conexão", "não", "confiável"],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "CONEXÃO NÃO CONFIÁVEL\n");
+}
+
+#[test]
+fn cliente_real_le_a_frase_da_entrada() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &["client", "--porta", &port],
+        "olá mundo\n".as_bytes(),
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "OLÁ MUNDO\n");
+}
+
+#[test]
+fn cliente_desiste_apos_timeout() {
+    // Ninguém escuta nesta porta: o cliente tenta 2 vezes e desiste.
+    let port = avaliacao::free_port().to_string();
+    let started = std::time::Instant::now();
+    let output = run(
+        "udp-echo",
+        &[
+            "cliente",
+            "--porta",
+            &port,
+            "--timeout",
+            "0.2",
+            "--tentativas",
+            "2",
+            "oi",
+        ],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(
+        output.stderr.contains("nenhuma resposta"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("O UDP não garante a entrega"));
+    assert!(output.stderr.contains("tentativa 2 de 2"));
+    assert!(!output.stderr.contains("panicked"));
+    // Esperou pelo menos as duas tentativas (limite inferior: não é medida de velocidade).
+    assert!(started.elapsed() >= Duration::from_millis(400));
+}
+
+#[test]
+fn segundo_servidor_na_porta_ocupada_explica_e_sai() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &["servidor", "--endereco", "127.0.0.1", "--porta", &port],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains("já está em uso"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(ask(&server, b"o primeiro continua"), b"O PRIMEIRO CONTINUA");
+}
+
+#[test]
+fn servidor_em_ipv6_atende_ipv6_e_ipv4() {
+    let Ok(probe) = UdpSocket::bind("[::1]:0") else {
+        eprintln!("AVISO: IPv6 indisponível nesta máquina; teste ignorado");
+        return;
+    };
+    drop(probe);
+    let server = Server::start_with(
+        "udp-echo",
+        &["servidor", "--endereco", "::", "--porta", "0"],
+    );
+    let port = server.port().to_string();
+    for host in ["::1", "127.0.0.1", "localhost"] {
+        let output = run(
+            "udp-echo",
+            &["cliente", "--servidor", host, "--porta", &port, "ip"],
+            b"",
+        );
+        assert!(output.status.success(), "{host}: {}", output.stderr);
+        assert_eq!(output.stdout_text(), "IP\n");
+    }
+}
+
+#[test]
+fn ctrl_c_encerra_o_servidor_com_uma_ultima_linha() {
+    let mut server = Server::start("udp-echo", &[]);
+    assert_eq!(ask(&server, b"oi"), b"OI");
+    let status = server.stop_with("INT");
+    assert!(status.success(), "saída: {status:?}");
+    assert_eq!(
+        server.log().last().map(String::as_str),
+        Some("servidor UDP encerrado.")
+    );
+}
+
+#[test]
+fn sigterm_tambem_encerra_o_servidor() {
+    let mut server = Server::start("udp-echo", &[]);
+    assert!(server.stop_with("TERM").success());
+    assert_eq!(
+        server.log().last().map(String::as_str),
+        Some("servidor UDP encerrado.")
+    );
+}
