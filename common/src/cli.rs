@@ -96,13 +96,23 @@ fn translate_arg(arg: Arg) -> Arg {
         .iter()
         .map(|v| v.to_string_lossy().into_owned())
         .collect();
-    let arg = arg.help_heading(heading);
-    if defaults.is_empty() || arg.is_hide_default_value_set() {
-        return arg;
+    let values: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let mut help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let mut arg = arg.help_heading(heading);
+    if !values.is_empty() {
+        help.push_str(&format!(" [valores: {}]", values.join(", ")));
+        arg = arg.hide_possible_values(true);
     }
-    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-    arg.hide_default_value(true)
-        .help(format!("{help} [padrão: {}]", defaults.join(", ")))
+    if !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        help.push_str(&format!(" [padrão: {}]", defaults.join(", ")));
+        arg = arg.hide_default_value(true);
+    }
+    arg.help(help)
 }
 
 /// Formata os erros do clap em português (veja [`parse`]).
@@ -122,10 +132,16 @@ impl ErrorFormatter for Portuguese {
         let mut message = match error.kind() {
             ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
                 let reason = error.source().map(|s| format!(": {s}")).unwrap_or_default();
-                if value.is_empty() {
-                    format!("falta o valor de '{arg}'{reason}")
+                let valid = text(ContextKind::ValidValue);
+                let valid = if valid.is_empty() {
+                    String::new()
                 } else {
-                    format!("valor inválido '{value}' para '{arg}'{reason}")
+                    format!("; valores aceitos: {valid}")
+                };
+                if value.is_empty() {
+                    format!("falta o valor de '{arg}'{reason}{valid}")
+                } else {
+                    format!("valor inválido '{value}' para '{arg}'{reason}{valid}")
                 }
             }
             ErrorKind::UnknownArgument => format!("opção desconhecida '{arg}'"),

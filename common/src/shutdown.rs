@@ -12,6 +12,7 @@ pub fn on_ctrl_c(what: &'static str) {
             crate::log!("");
         }
         crate::log!("{what} encerrado.");
+        crate::log::flush();
         std::process::exit(0);
     });
     if let Err(err) = installed {

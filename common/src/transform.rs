@@ -14,6 +14,12 @@ pub fn to_upper(input: &[u8]) -> Vec<u8> {
 
 /// Acrescenta a `output` o `input` em maiúsculas, sem alocar um vetor novo.
 pub fn push_upper(input: &[u8], output: &mut Vec<u8>) {
+    if input.is_ascii() {
+        // Caminho rápido, o mais comum: em ASCII, maiúscula é só trocar cada
+        // letra de a-z por A-Z, sem decodificar nada.
+        output.extend(input.iter().map(u8::to_ascii_uppercase));
+        return;
+    }
     for chunk in input.utf8_chunks() {
         push_upper_str(chunk.valid(), output);
         output.extend_from_slice(chunk.invalid());
@@ -21,16 +27,9 @@ pub fn push_upper(input: &[u8], output: &mut Vec<u8>) {
 }
 
 fn push_upper_str(text: &str, output: &mut Vec<u8>) {
-    if text.is_ascii() {
-        // Caminho rápido: em ASCII, maiúscula é só um byte por outro.
-        let start = output.len();
-        output.extend_from_slice(text.as_bytes());
-        output[start..].make_ascii_uppercase();
-    } else {
-        let mut encoded = [0u8; 4];
-        for c in text.chars().flat_map(char::to_uppercase) {
-            output.extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
-        }
+    let mut encoded = [0u8; 4];
+    for c in text.chars().flat_map(char::to_uppercase) {
+        output.extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
     }
 }
 
@@ -79,17 +78,22 @@ impl Uppercaser {
 /// Quantos bytes no fim de `input` são o começo de um caractere UTF-8 que
 /// ainda pode se completar com o próximo pedaço (0 a 3).
 fn incomplete_tail(input: &[u8]) -> usize {
-    // O último pedaço de `utf8_chunks` termina no fim de `input`; se a parte
-    // inválida dele é só um começo de caractere, `from_utf8` diz "faltam bytes"
+    // Um caractere tem no máximo 4 bytes, então só os últimos 3 interessam.
+    // Procura, de trás para a frente, o primeiro byte que não é de
+    // continuação (os de continuação são 10xxxxxx): é onde começa o último
+    // caractere. Se dali até o fim falta byte, `from_utf8` diz "faltam bytes"
     // (`error_len() == None`) em vez de "bytes inválidos".
-    match input.utf8_chunks().last() {
-        Some(chunk)
-            if std::str::from_utf8(chunk.invalid()).is_err_and(|e| e.error_len().is_none()) =>
-        {
-            chunk.invalid().len()
+    let is_continuation = |b: u8| b & 0b1100_0000 == 0b1000_0000;
+    for len in 1..=input.len().min(3) {
+        let tail = &input[input.len() - len..];
+        if !is_continuation(tail[0]) {
+            return match std::str::from_utf8(tail) {
+                Err(e) if e.valid_up_to() == 0 && e.error_len().is_none() => len,
+                _ => 0,
+            };
         }
-        _ => 0,
     }
+    0
 }
 
 #[cfg(test)]

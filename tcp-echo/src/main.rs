@@ -1,8 +1,10 @@
 //! `tcp-echo`: o cliente e o servidor TCP das notas, em Rust.
 //!
 //! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
-//! servidor está em `server.rs` e o cliente em `client.rs`.
+//! servidor está em `server.rs`, o cliente em `client.rs` e o medidor de
+//! desempenho em `bench.rs`.
 
+mod bench;
 mod client;
 mod server;
 
@@ -56,6 +58,43 @@ enum Command {
         #[arg(value_name = "FRASE")]
         sentence: Vec<String>,
     },
+    /// Mede um servidor de eco TCP: respostas/s, RTT, MiB/s, muitas conexões
+    #[command(alias = "benchmark")]
+    Bench {
+        /// Nome ou endereço IP do servidor
+        #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+        server: String,
+        /// Porta do servidor
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// O que medir
+        #[arg(long = "modo", value_name = "MODO", default_value = "ping")]
+        mode: bench::Mode,
+        /// Quantas conexões (ou clientes, em uma-por-conexao) ao mesmo tempo
+        #[arg(long = "conexoes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        connections: u32,
+        /// Tamanho de cada mensagem, em bytes (ping e uma-por-conexao)
+        #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = common::cli::count)]
+        size: u32,
+        /// Quantas mensagens cada conexão mantém a caminho (ping)
+        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        in_flight: u32,
+        /// Por quanto tempo medir, em segundos (ping e uma-por-conexao)
+        #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        duration: Duration,
+        /// Em vez da duração: quantas mensagens cada conexão envia
+        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count)]
+        count: Option<u32>,
+        /// Quantos MiB cada conexão envia (fluxo)
+        #[arg(long = "mib", value_name = "N", default_value = "256", value_parser = common::cli::count)]
+        mebibytes: u32,
+        /// Quanto tempo segurar as conexões antes da segunda linha, em segundos (conexoes)
+        #[arg(long = "espera", value_name = "SEG", default_value = "2", value_parser = common::cli::seconds)]
+        hold: Duration,
+        /// Limite para conectar e para cada resposta, em segundos
+        #[arg(long = "timeout", value_name = "SEG", default_value = "10", value_parser = common::cli::seconds)]
+        timeout: Duration,
+    },
 }
 
 fn main() -> ExitCode {
@@ -85,7 +124,33 @@ fn main() -> ExitCode {
             timeout,
             sentence: (!sentence.is_empty()).then(|| sentence.join(" ")),
         }),
+        Command::Bench {
+            server,
+            port,
+            mode,
+            connections,
+            size,
+            in_flight,
+            duration,
+            count,
+            mebibytes,
+            hold,
+            timeout,
+        } => bench::run(&bench::Config {
+            server,
+            port,
+            mode,
+            connections: connections as usize,
+            size: size as usize,
+            in_flight: in_flight as usize,
+            duration,
+            count: count.map(u64::from),
+            mebibytes: mebibytes.into(),
+            hold,
+            timeout,
+        }),
     };
+    common::log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

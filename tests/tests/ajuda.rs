@@ -17,6 +17,7 @@ fn ajuda_do_udp_echo() {
         help("udp-echo", &["servidor", "--help"])
     );
     insta::assert_snapshot!("udp-echo-cliente", help("udp-echo", &["cliente", "--help"]));
+    insta::assert_snapshot!("udp-echo-bench", help("udp-echo", &["bench", "--help"]));
 }
 
 #[test]
@@ -27,6 +28,7 @@ fn ajuda_do_tcp_echo() {
         help("tcp-echo", &["servidor", "--help"])
     );
     insta::assert_snapshot!("tcp-echo-cliente", help("tcp-echo", &["cliente", "--help"]));
+    insta::assert_snapshot!("tcp-echo-bench", help("tcp-echo", &["bench", "--help"]));
 }
 
 #[test]
@@ -39,4 +41,5 @@ fn aliases_em_ingles_mostram_a_mesma_ajuda() {
         help("tcp-echo", &["client", "-h"]),
         help("tcp-echo", &["cliente", "--help"])
     );
+    insta::assert_snapshot!("tcp-echo-bench", help("tcp-echo", &["bench", "--help"]));
 }

@@ -1,8 +1,10 @@
 //! `udp-echo`: o cliente e o servidor UDP das notas, em Rust.
 //!
 //! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
-//! servidor está em `server.rs` e o cliente em `client.rs`.
+//! servidor está em `server.rs`, o cliente em `client.rs` e o medidor de
+//! desempenho em `bench.rs`.
 
+mod bench;
 mod client;
 mod server;
 
@@ -50,6 +52,42 @@ enum Command {
         #[arg(value_name = "FRASE")]
         sentence: Vec<String>,
     },
+    /// Mede um servidor de eco UDP: respostas por segundo, RTT, perdas
+    #[command(alias = "benchmark")]
+    Bench {
+        /// Nome ou endereço IP do servidor
+        #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+        server: String,
+        /// Porta do servidor
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// Quantos clientes ao mesmo tempo (cada um uma thread com o seu socket)
+        #[arg(long = "clientes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        clients: u32,
+        /// Tamanho de cada datagrama, em bytes (de 16 a 65507)
+        #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = datagram_size)]
+        size: usize,
+        /// Quantos datagramas cada cliente mantém a caminho
+        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        in_flight: u32,
+        /// Por quanto tempo medir, em segundos
+        #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        duration: Duration,
+        /// Em vez da duração: quantos datagramas cada cliente envia
+        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count)]
+        count: Option<u32>,
+        /// Depois de quanto tempo sem resposta um datagrama conta como perdido, em segundos
+        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        timeout: Duration,
+    },
+}
+
+/// Lê o tamanho de um datagrama do bench.
+fn datagram_size(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(n) if (bench::MIN_SIZE..=65_507).contains(&n) => Ok(n),
+        _ => Err("o tamanho deve ser um número de 16 a 65507 bytes".to_string()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -69,7 +107,27 @@ fn main() -> ExitCode {
             attempts,
             sentence: (!sentence.is_empty()).then(|| sentence.join(" ")),
         }),
+        Command::Bench {
+            server,
+            port,
+            clients,
+            size,
+            in_flight,
+            duration,
+            count,
+            timeout,
+        } => bench::run(&bench::Config {
+            server,
+            port,
+            clients: clients as usize,
+            size,
+            in_flight: in_flight as usize,
+            duration,
+            count: count.map(u64::from),
+            timeout,
+        }),
     };
+    common::log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

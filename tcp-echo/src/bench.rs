@@ -1,0 +1,449 @@
+//! `tcp-echo bench`: mede um servidor de eco TCP qualquer (o nosso, o Python
+//! das notas, o de um colega). Quatro modos:
+//!
+//! - `ping`: cada conexão manda uma mensagem e espera a resposta, de novo e de
+//!   novo (com `--em-voo` > 1, mantém várias a caminho). Mede respostas/s e RTT.
+//! - `fluxo`: cada conexão envia um volume grande (`--mib`) enquanto lê o
+//!   eco, conferido byte a byte. Mede MiB/s.
+//! - `conexoes`: abre `--conexoes` conexões de uma vez, cada uma manda uma
+//!   linha; mede quanto tempo até todas terem resposta; espera `--espera` e
+//!   confere que todas ainda respondem a uma segunda linha.
+//! - `uma-por-conexao`: cada cliente abre uma conexão, manda uma mensagem, lê a
+//!   resposta até o fim e fecha; de novo e de novo. Mede conexões/s.
+//!
+//! Toda resposta é conferida: tem de ser exatamente o que foi enviado, em
+//! maiúsculas. As mensagens são letras minúsculas ASCII, então o tamanho não muda.
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::Error;
+use common::stats::{Latencies, decimal, per_second, thousands};
+
+/// O que medir (os nomes são os da linha de comando; veja o começo do arquivo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Ping,
+    Fluxo,
+    Conexoes,
+    UmaPorConexao,
+}
+
+impl Mode {
+    /// O nome do modo na linha de comando (`uma-por-conexao`).
+    fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// O que o bench precisa saber, vindo da linha de comando.
+#[derive(Debug)]
+pub struct Config {
+    /// Nome ou IP do servidor.
+    pub server: String,
+    /// Porta do servidor.
+    pub port: u16,
+    /// O modo de medir.
+    pub mode: Mode,
+    /// Quantas conexões (ou clientes) ao mesmo tempo.
+    pub connections: usize,
+    /// Tamanho de cada mensagem, em bytes.
+    pub size: usize,
+    /// Quantas mensagens cada conexão mantém a caminho (modo ping).
+    pub in_flight: usize,
+    /// Por quanto tempo medir (ping e uma-por-conexao).
+    pub duration: Duration,
+    /// Ou: quantas mensagens cada conexão envia.
+    pub count: Option<u64>,
+    /// Quantos MiB cada conexão envia (modo fluxo).
+    pub mebibytes: u64,
+    /// Quanto tempo segurar as conexões abertas (modo conexoes).
+    pub hold: Duration,
+    /// Limite para conectar e para cada leitura.
+    pub timeout: Duration,
+}
+
+/// O que as conexões contaram.
+#[derive(Debug, Default)]
+struct Tally {
+    connections: u64,
+    answered: u64,
+    bytes: u64,
+    wrong: u64,
+    errors: u64,
+    second_answered: u64,
+    latencies: Latencies,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.connections += other.connections;
+        self.answered += other.answered;
+        self.bytes += other.bytes;
+        self.wrong += other.wrong;
+        self.errors += other.errors;
+        self.second_answered += other.second_answered;
+        self.latencies.merge(other.latencies);
+    }
+}
+
+/// Roda o bench e mostra o resultado.
+pub fn run(config: &Config) -> Result<(), Error> {
+    let addresses = common::address::resolve(&config.server, config.port)?;
+    eprintln!(
+        "bench TCP ({}): {}, {} conexão(ões)",
+        config.mode.name(),
+        addresses[0],
+        config.connections
+    );
+    let progress = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let ticker = Ticker::start(Arc::clone(&progress), unit(config.mode));
+    let barrier = Arc::new(Barrier::new(config.connections));
+    let mut workers = Vec::new();
+    for _ in 0..config.connections {
+        let job = Job {
+            addresses: addresses.clone(),
+            size: config.size,
+            in_flight: config.in_flight,
+            deadline: started + config.duration,
+            count: config.count,
+            bytes: config.mebibytes * 1024 * 1024,
+            hold: config.hold,
+            timeout: config.timeout,
+            barrier: Arc::clone(&barrier),
+            started,
+            progress: Arc::clone(&progress),
+        };
+        let mode = config.mode;
+        let worker = thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || job.run(mode))
+            .map_err(|e| Error::io("não foi possível criar uma thread do bench", &e))?;
+        workers.push(worker);
+    }
+    let mut total = Tally::default();
+    for worker in workers {
+        let tally = worker
+            .join()
+            .map_err(|_| Error::new("uma thread do bench falhou"))?;
+        total.add(tally);
+    }
+    let elapsed = started.elapsed();
+    ticker.stop();
+    report(config, &total, elapsed);
+    if total.answered == 0 {
+        return Err(Error::new("nenhuma resposta certa do servidor"));
+    }
+    Ok(())
+}
+
+/// O trabalho de uma conexão (ou de um cliente, no modo uma-por-conexao).
+struct Job {
+    addresses: Vec<SocketAddr>,
+    size: usize,
+    in_flight: usize,
+    deadline: Instant,
+    count: Option<u64>,
+    bytes: u64,
+    hold: Duration,
+    timeout: Duration,
+    barrier: Arc<Barrier>,
+    started: Instant,
+    progress: Arc<AtomicU64>,
+}
+
+impl Job {
+    fn run(self, mode: Mode) -> Tally {
+        let mut tally = Tally::default();
+        let outcome = match mode {
+            Mode::Ping => self.ping(&mut tally),
+            Mode::Fluxo => self.stream(&mut tally),
+            Mode::Conexoes => self.many(&mut tally),
+            Mode::UmaPorConexao => self.one_per_connection(&mut tally),
+        };
+        if outcome.is_err() {
+            tally.errors += 1;
+        }
+        tally
+    }
+
+    fn connect(&self) -> io::Result<TcpStream> {
+        common::tcp::connect(&self.addresses, self.timeout)
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn may_send(&self, sent: u64) -> bool {
+        match self.count {
+            Some(count) => sent < count,
+            None => Instant::now() < self.deadline,
+        }
+    }
+
+    // ANCHOR: ping
+    fn ping(&self, tally: &mut Tally) -> io::Result<()> {
+        let mut stream = self.connect()?;
+        tally.connections += 1;
+        let message = pattern(0, self.size);
+        let expected = message.to_ascii_uppercase();
+        let mut reply = vec![0u8; self.size];
+        let mut sent_at = VecDeque::with_capacity(self.in_flight);
+        let mut sent = 0;
+        loop {
+            while sent_at.len() < self.in_flight && self.may_send(sent) {
+                stream.write_all(&message)?;
+                sent_at.push_back(Instant::now());
+                sent += 1;
+            }
+            let Some(started) = sent_at.pop_front() else {
+                return Ok(());
+            };
+            stream.read_exact(&mut reply)?;
+            tally.latencies.record(started.elapsed());
+            if reply == expected {
+                tally.answered += 1;
+                self.progress.fetch_add(1, Ordering::Relaxed);
+            } else {
+                tally.wrong += 1;
+            }
+        }
+    }
+    // ANCHOR_END: ping
+
+    fn stream(&self, tally: &mut Tally) -> io::Result<()> {
+        let mut stream = self.connect()?;
+        tally.connections += 1;
+        let mut writer = stream.try_clone()?;
+        let total = self.bytes;
+        // Escreve numa thread e lê nesta: se uma só thread escrevesse tudo
+        // antes de ler, os buffers dos dois lados encheriam e tudo pararia.
+        let sender = thread::spawn(move || -> io::Result<()> {
+            let chunk = pattern(0, 64 * 1024 + 26);
+            let mut offset = 0u64;
+            while offset < total {
+                let start = (offset % 26) as usize;
+                let len = (total - offset).min(64 * 1024) as usize;
+                writer.write_all(&chunk[start..start + len])?;
+                offset += len as u64;
+            }
+            writer.shutdown(Shutdown::Write)
+        });
+        let expected = pattern(0, 64 * 1024 + 26).to_ascii_uppercase();
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut received = 0u64;
+        loop {
+            let n = stream.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            let start = (received % 26) as usize;
+            if buffer[..n] != expected[start..start + n] {
+                tally.wrong += 1;
+            }
+            received += n as u64;
+            self.progress.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        sender
+            .join()
+            .map_err(|_| io::Error::other("thread de envio"))??;
+        tally.bytes += received;
+        if received == total && tally.wrong == 0 {
+            tally.answered += 1;
+        } else if received != total {
+            tally.wrong += 1;
+        }
+        Ok(())
+    }
+
+    fn many(&self, tally: &mut Tally) -> io::Result<()> {
+        // Todas as threads começam juntas, para as conexões chegarem de uma vez.
+        self.barrier.wait();
+        let first = self.connect_and_ask(b"primeira linha\n");
+        // Ninguém segue antes de todas terem tentado: as conexões ficam abertas juntas.
+        self.barrier.wait();
+        let mut stream = match first {
+            Ok((stream, true)) => {
+                tally.latencies.record(self.started.elapsed());
+                tally.connections += 1;
+                tally.answered += 1;
+                self.progress.fetch_add(1, Ordering::Relaxed);
+                stream
+            }
+            Ok((_, false)) => {
+                tally.wrong += 1;
+                return Ok(());
+            }
+            Err(err) => return Err(err),
+        };
+        thread::sleep(self.hold);
+        if ask(&mut stream, b"segunda linha\n")? {
+            tally.second_answered += 1;
+        } else {
+            tally.wrong += 1;
+        }
+        Ok(())
+    }
+
+    fn connect_and_ask(&self, line: &[u8]) -> io::Result<(TcpStream, bool)> {
+        let mut stream = self.connect()?;
+        let ok = ask(&mut stream, line)?;
+        Ok((stream, ok))
+    }
+
+    fn one_per_connection(&self, tally: &mut Tally) -> io::Result<()> {
+        let message = pattern(0, self.size);
+        let expected = message.to_ascii_uppercase();
+        let mut sent = 0;
+        while self.may_send(sent) {
+            let started = Instant::now();
+            let mut stream = self.connect()?;
+            stream.write_all(&message)?;
+            stream.shutdown(Shutdown::Write)?;
+            let mut reply = Vec::with_capacity(self.size);
+            stream.read_to_end(&mut reply)?;
+            tally.latencies.record(started.elapsed());
+            tally.connections += 1;
+            sent += 1;
+            if reply == expected {
+                tally.answered += 1;
+                self.progress.fetch_add(1, Ordering::Relaxed);
+            } else {
+                tally.wrong += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Manda uma linha e confere a resposta.
+fn ask(stream: &mut TcpStream, line: &[u8]) -> io::Result<bool> {
+    stream.write_all(line)?;
+    let mut reply = vec![0u8; line.len()];
+    stream.read_exact(&mut reply)?;
+    Ok(reply == line.to_ascii_uppercase())
+}
+
+/// `size` letras minúsculas, começando pela letra `offset % 26`.
+fn pattern(offset: usize, size: usize) -> Vec<u8> {
+    (0..size)
+        .map(|i| b'a' + ((offset + i) % 26) as u8)
+        .collect()
+}
+
+fn unit(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Ping => "respostas/s",
+        Mode::Fluxo => "bytes/s",
+        Mode::Conexoes => "conexões respondidas",
+        Mode::UmaPorConexao => "conexões/s",
+    }
+}
+
+/// Mostra o progresso a cada segundo, numa thread.
+struct Ticker {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    handle: thread::JoinHandle<()>,
+}
+
+impl Ticker {
+    fn start(progress: Arc<AtomicU64>, unit: &'static str) -> Ticker {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let handle = thread::spawn(move || {
+            let mut last = 0;
+            let mut second = 0;
+            loop {
+                for _ in 0..10 {
+                    thread::sleep(Duration::from_millis(100));
+                    if flag.load(Ordering::Relaxed) {
+                        return;
+                    }
+                }
+                second += 1;
+                let now = progress.load(Ordering::Relaxed);
+                eprintln!("  {second:>3} s: {:>14} {unit}", thousands(now - last));
+                last = now;
+            }
+        });
+        Ticker { stop, handle }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.handle.join();
+    }
+}
+
+fn report(config: &Config, total: &Tally, elapsed: Duration) {
+    let rtt = total.latencies.clone().summary();
+    let seconds = elapsed.as_secs_f64();
+    let mib_per_s = per_second(total.bytes, elapsed) / (1024.0 * 1024.0);
+    let rate = per_second(total.answered, elapsed);
+    println!();
+    println!(
+        "Resultado: TCP, modo {}, {} conexão(ões), {} s",
+        config.mode.name(),
+        config.connections,
+        decimal(seconds, 2)
+    );
+    println!(
+        "  conexões feitas      {:>12}",
+        thousands(total.connections)
+    );
+    println!("  respostas certas     {:>12}", thousands(total.answered));
+    println!("  respostas erradas    {:>12}", thousands(total.wrong));
+    println!("  erros                {:>12}", thousands(total.errors));
+    match config.mode {
+        Mode::Ping | Mode::UmaPorConexao => {
+            println!("  respostas/s          {:>12}", thousands(rate as u64));
+        }
+        Mode::Fluxo => {
+            println!(
+                "  MiB ecoados          {:>12}",
+                thousands(total.bytes >> 20)
+            );
+            println!("  MiB/s                {:>12}", decimal(mib_per_s, 1));
+        }
+        Mode::Conexoes => {
+            println!(
+                "  2ª linha respondida  {:>12}",
+                thousands(total.second_answered)
+            );
+        }
+    }
+    let rtt_label = if config.mode == Mode::Conexoes {
+        "tempo até responder"
+    } else {
+        "RTT"
+    };
+    if !total.latencies.is_empty() {
+        println!("  {rtt_label} p50 {:>12} µs", thousands(rtt.p50.into()));
+        println!("  {rtt_label} p99 {:>12} µs", thousands(rtt.p99.into()));
+        println!("  {rtt_label} máx {:>12} µs", thousands(rtt.max.into()));
+    }
+    println!(
+        "RESULTADO protocolo=tcp modo={} conexoes={} em_voo={} tamanho={} segundos={seconds:.3} \
+         conexoes_feitas={} respondidos={} errados={} erros={} segunda_linha={} \
+         por_segundo={rate:.0} bytes={} mib_por_segundo={mib_per_s:.1} p50_us={} p99_us={} max_us={}",
+        config.mode.name(),
+        config.connections,
+        config.in_flight,
+        config.size,
+        total.connections,
+        total.answered,
+        total.wrong,
+        total.errors,
+        total.second_answered,
+        total.bytes,
+        rtt.p50,
+        rtt.p99,
+        rtt.max,
+    );
+}
