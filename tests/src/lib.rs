@@ -126,6 +126,19 @@ impl Server {
         }
     }
 
+    /// O número do processo do servidor.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// A memória residente (RSS) do servidor em KiB, lida de
+    /// `/proc/PID/status` (só no Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// A porta em que o servidor escuta.
     pub fn port(&self) -> u16 {
         self.addr.port()
