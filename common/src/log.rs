@@ -14,6 +14,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
 use std::thread;
 use std::time::Duration;
@@ -30,7 +31,39 @@ macro_rules! log {
     };
 }
 
+/// Como [`log!`](crate::log!), para o que acontece a cada mensagem (um
+/// datagrama, uma leitura, uma conexão): no máximo [`MAX_LINES_PER_SECOND`]
+/// linhas por segundo. Acima disso, as linhas só são contadas (nem chegam a
+/// ser formatadas), e uma linha por segundo diz quantas ficaram de fora.
+#[macro_export]
+macro_rules! log_limited {
+    ($($arg:tt)*) => {
+        if $crate::log::admit() {
+            $crate::log::write_line(::std::format_args!($($arg)*))
+        }
+    };
+}
+
+/// Quantas linhas de [`log_limited!`](crate::log_limited!) por segundo, no
+/// máximo. Ninguém lê mais que isso num terminal; sob carga (100 mil
+/// datagramas por segundo), formatar cada linha custaria mais que responder.
+pub const MAX_LINES_PER_SECOND: u64 = 1000;
+
 static BUFFER: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static ADMITTED: AtomicU64 = AtomicU64::new(0);
+static OMITTED: AtomicU64 = AtomicU64::new(0);
+
+/// O que [`log_limited!`](crate::log_limited!) pergunta: ainda cabe uma linha
+/// neste segundo?
+pub fn admit() -> bool {
+    start_flusher();
+    if ADMITTED.fetch_add(1, Ordering::Relaxed) < MAX_LINES_PER_SECOND {
+        true
+    } else {
+        OMITTED.fetch_add(1, Ordering::Relaxed);
+        false
+    }
+}
 
 /// O buffer, mesmo que outra thread tenha entrado em pânico com ele na mão.
 fn buffer() -> MutexGuard<'static, Vec<u8>> {
@@ -41,17 +74,35 @@ fn buffer() -> MutexGuard<'static, Vec<u8>> {
 
 /// O que [`log!`](crate::log!) chama: guarda `args` e uma quebra de linha.
 pub fn write_line(args: fmt::Arguments<'_>) {
+    start_flusher();
+    let mut buffer = buffer();
+    let _ = writeln!(buffer, "{args}");
+}
+
+/// Na primeira linha, cria a thread que esvazia o buffer a cada
+/// [`FLUSH_INTERVAL`] e, a cada segundo, zera a cota de
+/// [`log_limited!`](crate::log_limited!) e conta o que ficou de fora.
+fn start_flusher() {
     static FLUSHER: Once = Once::new();
     FLUSHER.call_once(|| {
         thread::spawn(|| {
-            loop {
+            let ticks_per_second = (1000 / FLUSH_INTERVAL.as_millis()).max(1);
+            for tick in 1.. {
                 thread::sleep(FLUSH_INTERVAL);
+                if tick % ticks_per_second == 0 {
+                    ADMITTED.store(0, Ordering::Relaxed);
+                    let omitted = OMITTED.swap(0, Ordering::Relaxed);
+                    if omitted > 0 {
+                        write_line(format_args!(
+                            "(mais {omitted} linhas de log no último segundo, não mostradas: \
+                             o limite é {MAX_LINES_PER_SECOND} por segundo)"
+                        ));
+                    }
+                }
                 flush();
             }
         });
     });
-    let mut buffer = buffer();
-    let _ = writeln!(buffer, "{args}");
 }
 
 /// Esvazia o buffer na saída padrão agora (antes de sair, por exemplo).
@@ -102,6 +153,16 @@ pub fn preview(bytes: &[u8], max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::preview;
+
+    #[test]
+    fn log_limited_para_de_admitir_acima_do_limite() {
+        let admitted = (0..3 * super::MAX_LINES_PER_SECOND)
+            .filter(|_| super::admit())
+            .count() as u64;
+        // A cota zera a cada segundo; num laço tão curto, zera no máximo uma vez.
+        assert!(admitted >= super::MAX_LINES_PER_SECOND.min(1));
+        assert!(admitted <= 2 * super::MAX_LINES_PER_SECOND, "{admitted}");
+    }
 
     #[test]
     fn preview_mostra_acentos_e_escapa_o_resto() {

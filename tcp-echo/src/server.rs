@@ -1,3 +1,4 @@
+// ANCHOR: whole_file
 //! O servidor TCP: o `TCP SERVER` das notas.
 //!
 //! ```python
@@ -23,7 +24,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::transform::Uppercaser;
-use common::{Error, log};
+use common::{Error, log, log_limited};
 
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -97,14 +98,14 @@ fn accept_loop(listener: &TcpListener, config: &Config) {
 // ANCHOR: serve
 /// Atende uma conexão do começo ao fim, e registra como ela terminou.
 fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
-    log!("{client}: conexão aberta");
+    log_limited!("{client}: conexão aberta");
     match echo(&mut stream, client, idle_timeout) {
-        Ok(total) => log!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
-        Err(err) if is_timeout(&err) => log!(
+        Ok(total) => log_limited!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
+        Err(err) if is_timeout(&err) => log_limited!(
             "{client}: conexão fechada, parada por mais de {}",
             seconds(idle_timeout)
         ),
-        Err(err) => log!(
+        Err(err) => log_limited!(
             "{client}: conexão interrompida: {}",
             common::error::describe(&err)
         ),
@@ -117,11 +118,13 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
 /// Lê o que chegar, devolve em maiúsculas, até o cliente fechar a conexão
 /// (um `read` que devolve 0 bytes). Devolve quantos bytes recebeu.
 fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
+    // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
     let mut buffer = vec![0u8; 64 * 1024];
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;
+    // ANCHOR_END: echo_setup
     loop {
         // ANCHOR: read
         let received = match stream.read(&mut buffer) {
@@ -131,7 +134,7 @@ fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> i
             Err(err) => return Err(err),
         };
         // ANCHOR_END: read
-        log!(
+        log_limited!(
             "{client}: {} bytes {}",
             received.len(),
             common::log::preview(received, 60)
@@ -156,7 +159,7 @@ fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> i
 /// Acima do limite, a conexão recebe um aviso e é fechada, em vez de ficar
 /// esperando sem resposta.
 fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
-    log!("{client}: recusada, já há {max_connections} conexões abertas");
+    log_limited!("{client}: recusada, já há {max_connections} conexões abertas");
     let _ = common::tcp::configure_stream(&stream, Some(Duration::from_secs(1)));
     let _ = writeln!(
         stream,
@@ -189,3 +192,4 @@ fn is_timeout(err: &io::Error) -> bool {
 fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
+// ANCHOR_END: whole_file

@@ -1,3 +1,4 @@
+// ANCHOR: whole_file
 //! O servidor UDP: o `UDP SERVER` das notas.
 //!
 //! ```python
@@ -13,7 +14,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
 use common::udp::{Datagram, MAX_DATAGRAM};
-use common::{Error, log};
+use common::{Error, log, log_limited};
 
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -68,32 +69,34 @@ fn serve(socket: &UdpSocket) -> Result<(), Error> {
 
 // ANCHOR: log
 /// Uma linha por datagrama: de quem, quantos bytes, o começo do texto, e o
-/// que aconteceu com a resposta.
+/// que aconteceu com a resposta. Sob carga, `log_limited!` mostra só as
+/// primeiras mil linhas de cada segundo (veja `common::log`).
 fn log_datagram(datagram: &Datagram, message: &[u8], sent: io::Result<usize>) {
     let from: SocketAddr = datagram.from;
-    let text = common::log::preview(message, 60);
     let truncated = if datagram.truncated {
         " (truncado: o datagrama era maior que o buffer)"
     } else {
         ""
     };
-    match sent {
-        Ok(_) => log!("{from}: {} bytes{truncated} {text}", datagram.len),
-        Err(err) => log!(
-            "{from}: {} bytes{truncated} {text}; resposta não enviada: {}",
-            datagram.len,
-            common::error::describe(&err)
-        ),
-    }
+    let problem = match sent {
+        Ok(_) => String::new(),
+        Err(err) => format!("; resposta não enviada: {}", common::error::describe(&err)),
+    };
+    log_limited!(
+        "{from}: {} bytes{truncated} {}{problem}",
+        datagram.len,
+        common::log::preview(message, 60)
+    );
 }
 
 /// Um erro ao receber não para o servidor: no Windows, por exemplo, uma
 /// resposta que não chegou a um cliente já encerrado volta como erro no
 /// próximo `recvfrom`.
 fn log_recv_error(err: &io::Error) {
-    log!(
+    log_limited!(
         "erro ao receber (ignorado): {}",
         common::error::describe(err)
     );
 }
 // ANCHOR_END: log
+// ANCHOR_END: whole_file
