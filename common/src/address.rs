@@ -9,6 +9,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use crate::Error;
 
+// ANCHOR: resolve
 /// Resolve `host` (nome, IPv4 ou IPv6, com ou sem colchetes) e `port` na lista
 /// de endereços que o sistema devolve, na ordem de preferência dele.
 pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
@@ -35,7 +36,9 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
     }
     Ok(addresses)
 }
+// ANCHOR_END: resolve
 
+// ANCHOR: resolve_one
 /// Resolve `host` em **um** endereço, preferindo IPv4 quando o nome tem os dois.
 ///
 /// As notas criam sockets `AF_INET` (IPv4); preferir IPv4 faz `localhost`
@@ -46,6 +49,7 @@ pub fn resolve_one(host: &str, port: u16) -> Result<SocketAddr, Error> {
     let first_ipv4 = addresses.iter().find(|a| a.is_ipv4());
     Ok(*first_ipv4.unwrap_or(&addresses[0]))
 }
+// ANCHOR_END: resolve_one
 
 #[cfg(test)]
 mod tests {

@@ -37,6 +37,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+// ANCHOR: describe
 /// Explica em português um erro de E/S, dizendo o que provavelmente aconteceu
 /// e o que tentar. Os erros que um estudante encontra na primeira aula têm uma
 /// frase própria; os demais mostram o texto do sistema.
@@ -69,6 +70,7 @@ pub fn describe(err: &io::Error) -> String {
     };
     text.to_string()
 }
+// ANCHOR_END: describe
 
 #[cfg(test)]
 mod tests {

@@ -159,8 +159,9 @@ mod tests {
         let admitted = (0..3 * super::MAX_LINES_PER_SECOND)
             .filter(|_| super::admit())
             .count() as u64;
-        // A cota zera a cada segundo; num laço tão curto, zera no máximo uma vez.
-        assert!(admitted >= super::MAX_LINES_PER_SECOND.min(1));
+        // A cota zera a cada segundo; num laço tão curto, zera no máximo uma
+        // vez: algumas linhas entram, e pelo menos um terço fica de fora.
+        assert!(admitted > 0);
         assert!(admitted <= 2 * super::MAX_LINES_PER_SECOND, "{admitted}");
     }
 

@@ -12,6 +12,7 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 use crate::Error;
 
+// ANCHOR: tcp_listen
 /// Cria o socket de escuta de um servidor TCP: `socket`, `bind` e `listen`.
 ///
 /// - `SO_REUSEADDR` ligado: ao reiniciar o servidor, a porta ainda tem conexões
@@ -32,16 +33,24 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
         Some(Protocol::TCP),
     )
     .map_err(fail)?;
+    // ANCHOR: reuse_address
     #[cfg(not(windows))]
     socket.set_reuse_address(true).map_err(fail)?;
+    // ANCHOR: tcp_only_v6
+    // ANCHOR_END: reuse_address
     if address.is_ipv6() {
         socket.set_only_v6(false).map_err(fail)?;
     }
+    // ANCHOR: bind_listen
+    // ANCHOR_END: tcp_only_v6
     socket.bind(&address.into()).map_err(fail)?;
     socket.listen(backlog).map_err(fail)?;
+    // ANCHOR_END: bind_listen
     Ok(socket.into())
 }
+// ANCHOR_END: tcp_listen
 
+// ANCHOR: tcp_connect
 /// Conecta a um servidor (`connect`), tentando cada endereço da lista em ordem
 /// e desistindo de cada um depois de `timeout`.
 ///
@@ -50,6 +59,7 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
 pub fn connect(addresses: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Error> {
     let mut last_error = Error::new("nenhum endereço para conectar");
     for &address in addresses {
+        // ANCHOR: connect_timeout
         let attempt = Socket::new(
             Domain::for_address(address),
             Type::STREAM,
@@ -59,6 +69,7 @@ pub fn connect(addresses: &[SocketAddr], timeout: Duration) -> Result<TcpStream,
             socket.connect_timeout(&address.into(), timeout)?;
             Ok(socket)
         });
+        // ANCHOR_END: connect_timeout
         match attempt {
             Ok(socket) => {
                 let stream: TcpStream = socket.into();
@@ -73,7 +84,9 @@ pub fn connect(addresses: &[SocketAddr], timeout: Duration) -> Result<TcpStream,
     }
     Err(last_error)
 }
+// ANCHOR_END: tcp_connect
 
+// ANCHOR: configure_stream
 /// Ajusta as opções de uma conexão já aberta (do lado do cliente ou do
 /// servidor, depois do `accept`).
 ///
@@ -91,6 +104,7 @@ pub fn configure_stream(stream: &TcpStream, timeout: Option<Duration>) -> io::Re
     socket.set_write_timeout(timeout)?;
     Ok(())
 }
+// ANCHOR_END: configure_stream
 
 #[cfg(test)]
 mod tests {

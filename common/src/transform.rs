@@ -5,6 +5,7 @@
 //! completas do Unicode (`ação` → `AÇÃO`, `straße` → `STRASSE`), e bytes que não
 //! são UTF-8 válido passam **sem mudança**: nunca um pânico, nunca um `�`.
 
+// ANCHOR: to_upper
 /// Devolve `input` em maiúsculas (veja o módulo).
 pub fn to_upper(input: &[u8]) -> Vec<u8> {
     let mut output = Vec::with_capacity(input.len());
@@ -32,7 +33,9 @@ fn push_upper_str(text: &str, output: &mut Vec<u8>) {
         output.extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
     }
 }
+// ANCHOR_END: to_upper
 
+// ANCHOR: uppercaser
 /// A mesma transformação para um fluxo TCP, que chega em pedaços.
 ///
 /// Um caractere de vários bytes (o `ç` é `C3 A7`) pode ser cortado entre dois
@@ -51,6 +54,7 @@ impl Uppercaser {
         Self::default()
     }
 
+    // ANCHOR: uppercaser_push
     /// Transforma mais um pedaço do fluxo, acrescentando o resultado a `output`.
     pub fn push(&mut self, input: &[u8], output: &mut Vec<u8>) {
         if self.pending.is_empty() {
@@ -61,6 +65,7 @@ impl Uppercaser {
             self.pending_from(&joined, output);
         }
     }
+    // ANCHOR_END: uppercaser_push
 
     /// O fluxo acabou: devolve os bytes pendentes como estão (eram o começo de
     /// um caractere que nunca se completou).
@@ -68,11 +73,13 @@ impl Uppercaser {
         output.append(&mut self.pending);
     }
 
+    // ANCHOR: pending_from
     fn pending_from(&mut self, input: &[u8], output: &mut Vec<u8>) {
         let complete = input.len() - incomplete_tail(input);
         push_upper(&input[..complete], output);
         self.pending.extend_from_slice(&input[complete..]);
     }
+    // ANCHOR_END: pending_from
 }
 
 /// Quantos bytes no fim de `input` são o começo de um caractere UTF-8 que
@@ -95,6 +102,7 @@ fn incomplete_tail(input: &[u8]) -> usize {
     }
     0
 }
+// ANCHOR_END: uppercaser
 
 #[cfg(test)]
 mod tests {

@@ -12,11 +12,14 @@ use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 use crate::Error;
 
+// ANCHOR: max_datagram
 /// O maior datagrama UDP que cabe em um pacote IP é de 65 507 bytes (IPv4) ou
 /// 65 527 bytes (IPv6); um buffer de 64 KiB recebe qualquer um deles inteiro.
 /// O `recvfrom(2048)` das notas cortaria em silêncio tudo além de 2048 bytes.
 pub const MAX_DATAGRAM: usize = 64 * 1024;
+// ANCHOR_END: max_datagram
 
+// ANCHOR: udp_bind
 /// Cria um socket UDP e o liga (`bind`) a `address`.
 ///
 /// - Porta 0 pede ao sistema uma porta livre; [`UdpSocket::local_addr`] diz qual.
@@ -29,19 +32,27 @@ pub const MAX_DATAGRAM: usize = 64 * 1024;
 ///   sistema permite. O padrão varia entre sistemas, por isso é explícito.
 pub fn bind(address: SocketAddr) -> Result<UdpSocket, Error> {
     let fail = |err: io::Error| Error::io(format!("não foi possível usar {address} (UDP)"), &err);
+    // ANCHOR: udp_socket_new
     let socket = Socket::new(
         Domain::for_address(address),
         Type::DGRAM,
         Some(Protocol::UDP),
     )
     .map_err(fail)?;
+    // ANCHOR: udp_only_v6
+    // ANCHOR_END: udp_socket_new
     if address.is_ipv6() {
         socket.set_only_v6(false).map_err(fail)?;
     }
+    // ANCHOR: udp_bind_call
+    // ANCHOR_END: udp_only_v6
     socket.bind(&address.into()).map_err(fail)?;
     Ok(socket.into())
+    // ANCHOR_END: udp_bind_call
 }
+// ANCHOR_END: udp_bind
 
+// ANCHOR: client_socket
 /// Cria o socket de um cliente: ligado a uma porta livre qualquer da família
 /// (IPv4 ou IPv6) do servidor. O Python das notas faz isso sozinho no primeiro
 /// `sendto`; aqui o passo é visível.
@@ -53,13 +64,17 @@ pub fn client_socket(server: SocketAddr) -> Result<UdpSocket, Error> {
     };
     bind(any)
 }
+// ANCHOR_END: client_socket
 
+// ANCHOR: read_timeout
 /// Quanto tempo `recv_from` espera antes de desistir (`SO_RCVTIMEO`).
 /// Sem isso, um cliente UDP cuja mensagem se perdeu esperaria para sempre.
 pub fn set_read_timeout(socket: &UdpSocket, timeout: Duration) -> io::Result<()> {
     SockRef::from(socket).set_read_timeout(Some(timeout))
 }
+// ANCHOR_END: read_timeout
 
+// ANCHOR: recv_from
 /// Um datagrama recebido: quantos bytes, de quem, e se foi cortado.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Datagram {
@@ -78,6 +93,7 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
     // escreve bytes inicializados no buffer; nada aqui "desinicializa" bytes.
     let uninit = unsafe { &mut *(buffer as *mut [u8] as *mut [MaybeUninit<u8>]) };
     let mut slices = [socket2::MaybeUninitSlice::new(uninit)];
+    // ANCHOR: recv_call
     let (len, flags, from) = SockRef::from(socket).recv_from_vectored(&mut slices)?;
     let from = from
         .as_socket()
@@ -87,7 +103,9 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
         from,
         truncated: flags.is_truncated(),
     })
+    // ANCHOR_END: recv_call
 }
+// ANCHOR_END: recv_from
 
 #[cfg(test)]
 mod tests {

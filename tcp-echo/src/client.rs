@@ -1,3 +1,4 @@
+// ANCHOR: whole_file
 //! O cliente TCP: o `TCP CLIENT` das notas.
 //!
 //! ```python
@@ -84,6 +85,7 @@ fn interactive(mut stream: TcpStream) -> Result<(), Error> {
         if read == 0 {
             break;
         }
+        // ANCHOR: interactive_send
         stream.write_all(&line).map_err(|e| failed("enviar", &e))?;
         if line.ends_with(b"\n") {
             let mut reply = Vec::new();
@@ -95,7 +97,9 @@ fn interactive(mut stream: TcpStream) -> Result<(), Error> {
             }
             print_raw(&reply);
         }
+        // ANCHOR_END: interactive_send
     }
+    // ANCHOR: interactive_end
     // Fim da entrada: avisa o servidor e mostra o que ele ainda tiver a dizer.
     stream
         .shutdown(Shutdown::Write)
@@ -107,6 +111,7 @@ fn interactive(mut stream: TcpStream) -> Result<(), Error> {
     if !rest.is_empty() {
         print_reply(&rest);
     }
+    // ANCHOR_END: interactive_end
     Ok(())
 }
 // ANCHOR_END: interactive
@@ -128,3 +133,4 @@ fn print_raw(bytes: &[u8]) {
     let _ = stdout.write_all(bytes);
     let _ = stdout.flush();
 }
+// ANCHOR_END: whole_file

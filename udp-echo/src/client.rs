@@ -1,3 +1,4 @@
+// ANCHOR: whole_file
 //! O cliente UDP: o `UDP CLIENT` das notas.
 //!
 //! ```python
@@ -47,9 +48,11 @@ pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR_END: input
     // ANCHOR: attempts
     for attempt in 1..=config.attempts {
+        // ANCHOR: send
         socket
             .send_to(&message, server)
             .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
+        // ANCHOR_END: send
         if let Some(reply) = wait_reply(&socket, server, config.timeout)? {
             print_reply(&reply);
             return Ok(());
@@ -104,6 +107,7 @@ fn wait_reply(
     server: SocketAddr,
     timeout: Duration,
 ) -> Result<Option<Vec<u8>>, Error> {
+    // ANCHOR: deadline
     let deadline = Instant::now() + timeout;
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     loop {
@@ -113,6 +117,8 @@ fn wait_reply(
         }
         common::udp::set_read_timeout(socket, remaining)
             .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+        // ANCHOR_END: deadline
+        // ANCHOR: from_server
         match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) if same_host(datagram.from, server) => {
                 if datagram.truncated {
@@ -121,6 +127,8 @@ fn wait_reply(
                 return Ok(Some(buffer[..datagram.len].to_vec()));
             }
             Ok(datagram) => eprintln!("ignorando um datagrama de {}", datagram.from),
+            // ANCHOR_END: from_server
+            // ANCHOR: timeout_errors
             Err(err)
                 if matches!(
                     err.kind(),
@@ -133,17 +141,20 @@ fn wait_reply(
             // é mais uma resposta que não veio.
             Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(None),
             Err(err) => return Err(Error::io("não foi possível receber a resposta", &err)),
+            // ANCHOR_END: timeout_errors
         }
     }
 }
 // ANCHOR_END: wait
 
+// ANCHOR: same_host
 /// O servidor em `::` (IPv6) responde a um cliente IPv4 pelo mesmo endereço,
 /// às vezes escrito como `::ffff:127.0.0.1`; comparamos os dois na forma IPv4.
 fn same_host(from: SocketAddr, server: SocketAddr) -> bool {
     from.ip().to_canonical() == server.ip().to_canonical() && from.port() == server.port()
         || server.ip().is_unspecified()
 }
+// ANCHOR_END: same_host
 
 // ANCHOR: print
 /// Mostra a resposta como veio: bytes crus na saída padrão, e uma quebra de
@@ -155,3 +166,4 @@ fn print_reply(reply: &[u8]) {
     let _ = stdout.flush();
 }
 // ANCHOR_END: print
+// ANCHOR_END: whole_file
