@@ -206,6 +206,21 @@ pub fn seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// Lê um tempo em milissegundos (um inteiro, 0 ou mais).
+pub fn millis(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_millis)
+        .map_err(|_| "o tempo deve ser um número inteiro de milissegundos (ex.: 200)".to_string())
+}
+
+/// Lê uma probabilidade, de 0 a 1 (aceita vírgula: `0,3`).
+pub fn probability(text: &str) -> Result<f64, String> {
+    match text.replace(',', ".").parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("a probabilidade deve ser um número de 0 a 1 (ex.: 0.3 para 30 %)".to_string()),
+    }
+}
+
 /// Lê uma quantidade inteira maior que zero.
 pub fn count(text: &str) -> Result<u32, String> {
     match text.parse() {
@@ -230,6 +245,11 @@ mod tests {
         assert!(seconds("-1").is_err());
         assert!(seconds("NaN").is_err());
         assert!(seconds("inf").is_err());
+        assert_eq!(millis("200"), Ok(Duration::from_millis(200)));
+        assert!(millis("-1").is_err());
+        assert_eq!(probability("0,3"), Ok(0.3));
+        assert!(probability("1.5").is_err());
+        assert!(probability("NaN").is_err());
         assert_eq!(count("3"), Ok(3));
         assert!(count("0").is_err());
     }

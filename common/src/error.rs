@@ -53,8 +53,8 @@ pub fn describe(err: &io::Error) -> String {
              IPv4), :: (IPv6 e IPv4) ou 127.0.0.1"
         }
         PermissionDenied => {
-            "permissão negada: portas abaixo de 1024 exigem privilégios de administrador; \
-             use uma porta maior, como 12000"
+            "permissão negada: portas abaixo de 1024 exigem privilégios de administrador \
+             (use uma porta maior, como 12000), ou um firewall bloqueou o pacote"
         }
         ConnectionRefused => {
             "conexão recusada: não há servidor escutando nesse endereço e porta (o servidor \

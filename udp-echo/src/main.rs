@@ -1,11 +1,12 @@
 //! `udp-echo`: o cliente e o servidor UDP das notas, em Rust.
 //!
 //! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
-//! servidor está em `server.rs`, o cliente em `client.rs` e o medidor de
-//! desempenho em `bench.rs`.
+//! servidor está em `server.rs`, o cliente em `client.rs`, o pinger do
+//! laboratório em `ping.rs` e o medidor de desempenho em `bench.rs`.
 
 mod bench;
 mod client;
+mod ping;
 mod server;
 
 use std::process::ExitCode;
@@ -51,6 +52,24 @@ enum Command {
         /// A frase a enviar; sem ela, o cliente pede uma no terminal
         #[arg(value_name = "FRASE")]
         sentence: Vec<String>,
+    },
+    /// Envia pings numerados e mostra cada resposta, os atrasos e as perdas, como o ping do sistema
+    Ping {
+        /// Nome ou endereço IP do servidor
+        #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+        server: String,
+        /// Porta do servidor
+        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        port: u16,
+        /// Quantos pings enviar
+        #[arg(long = "contagem", value_name = "N", default_value = "10", value_parser = common::cli::count)]
+        count: u32,
+        /// Intervalo entre pings, em milissegundos
+        #[arg(long = "intervalo", value_name = "MS", default_value = "1000", value_parser = common::cli::millis)]
+        interval: Duration,
+        /// Quanto esperar pela resposta de cada ping, em segundos
+        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        timeout: Duration,
     },
     /// Mede um servidor de eco UDP: respostas por segundo, RTT, perdas
     #[command(alias = "benchmark")]
@@ -106,6 +125,19 @@ fn main() -> ExitCode {
             timeout,
             attempts,
             sentence: (!sentence.is_empty()).then(|| sentence.join(" ")),
+        }),
+        Command::Ping {
+            server,
+            port,
+            count,
+            interval,
+            timeout,
+        } => ping::run(&ping::Config {
+            server,
+            port,
+            count,
+            interval,
+            timeout,
         }),
         Command::Bench {
             server,

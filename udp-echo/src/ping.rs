@@ -1,0 +1,225 @@
+//! `udp-echo ping`: o "UDP pinger" do laboratório clássico de redes.
+//!
+//! Envia `contagem` pings, um a cada `intervalo`. Cada ping leva um número de
+//! sequência e a hora do envio: `ping 7 1732500000123456`. O servidor de eco
+//! devolve `PING 7 1732500000123456`, e o número diz **a qual ping** a
+//! resposta pertence. Assim, uma resposta que chega depois do tempo limite é
+//! reconhecida como atrasada (e não confundida com a do ping atual), e uma
+//! resposta repetida é reconhecida como duplicada.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::Error;
+use common::stats::{Latencies, decimal};
+
+/// O que o pinger precisa saber, vindo da linha de comando.
+#[derive(Debug)]
+pub struct Config {
+    /// Nome ou IP do servidor.
+    pub server: String,
+    /// Porta do servidor.
+    pub port: u16,
+    /// Quantos pings enviar.
+    pub count: u32,
+    /// Tempo entre um ping e o seguinte.
+    pub interval: Duration,
+    /// Quanto esperar pela resposta de cada ping.
+    pub timeout: Duration,
+}
+
+/// O que se sabe de cada ping, pelo número de sequência (o índice é `seq - 1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fate {
+    /// Enviado em `Instant`, ainda sem resposta.
+    Waiting(Instant),
+    /// Respondido a tempo.
+    Answered,
+    /// Deu tempo esgotado (se a resposta vier, é atrasada).
+    TimedOut(Instant),
+}
+
+/// Roda o pinger e mostra o resumo. Erro se nenhum ping teve resposta.
+pub fn run(config: &Config) -> Result<(), Error> {
+    let server = common::address::resolve_one(&config.server, config.port)?;
+    let socket = common::udp::client_socket(server)?;
+    println!(
+        "PING {server}: {} pings, um a cada {} s, tempo limite de {} s",
+        config.count,
+        decimal(config.interval.as_secs_f64(), 3),
+        decimal(config.timeout.as_secs_f64(), 3)
+    );
+    let mut fates: Vec<Fate> = Vec::with_capacity(config.count as usize);
+    let mut latencies = Latencies::default();
+    let mut received = 0u32;
+    // ANCHOR: loop
+    for seq in 1..=config.count {
+        let sent_at = Instant::now();
+        let message = format!("ping {seq} {}", unix_micros());
+        socket
+            .send_to(message.as_bytes(), server)
+            .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
+        fates.push(Fate::Waiting(sent_at));
+        // Espera a resposta deste ping até o tempo limite...
+        let answered = listen(
+            &socket,
+            server,
+            &mut fates,
+            &mut latencies,
+            seq,
+            config.timeout,
+        )?;
+        if answered {
+            received += 1;
+        } else {
+            println!("ping {seq}: Tempo esgotado");
+            fates[seq as usize - 1] = Fate::TimedOut(sent_at);
+        }
+        // ...e, até a hora do próximo, ainda escuta respostas atrasadas.
+        if seq < config.count {
+            let next = sent_at + config.interval;
+            let rest = next.saturating_duration_since(Instant::now());
+            listen(&socket, server, &mut fates, &mut latencies, 0, rest)?;
+        }
+    }
+    // ANCHOR_END: loop
+    summary(server, config.count, received, latencies);
+    if received == 0 {
+        return Err(Error::new(format!(
+            "nenhum dos {} pings teve resposta de {server}",
+            config.count
+        )));
+    }
+    Ok(())
+}
+
+// ANCHOR: listen
+/// Escuta respostas por até `wait`. Devolve `true` assim que chega a resposta
+/// do ping `current` (0: nenhum ping é o atual; só relata o que chegar).
+fn listen(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    fates: &mut [Fate],
+    latencies: &mut Latencies,
+    current: u32,
+    wait: Duration,
+) -> Result<bool, Error> {
+    let deadline = Instant::now() + wait;
+    let mut buffer = [0u8; 2048];
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Ok(false);
+        }
+        common::udp::set_read_timeout(socket, remaining)
+            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+        let datagram = match common::udp::recv_from(socket, &mut buffer) {
+            Ok(datagram) => datagram,
+            Err(err) if is_timeout(&err) => return Ok(false),
+            Err(err) => return Err(Error::io("não foi possível receber", &err)),
+        };
+        if datagram.from.port() != server.port() {
+            continue;
+        }
+        let reply = &buffer[..datagram.len];
+        let Some(seq) = sequence_of(reply) else {
+            println!(
+                "resposta que não é de um ping: {}",
+                common::log::preview(reply, 40)
+            );
+            continue;
+        };
+        let Some(fate) = seq.checked_sub(1).and_then(|i| fates.get_mut(i as usize)) else {
+            println!("resposta ao ping {seq}, que não foi enviado");
+            continue;
+        };
+        match *fate {
+            Fate::Waiting(sent_at) => {
+                let rtt = sent_at.elapsed();
+                latencies.record(rtt);
+                *fate = Fate::Answered;
+                println!(
+                    "resposta de {}: seq={seq} tempo={} ms",
+                    datagram.from,
+                    millis(rtt)
+                );
+                if seq == current {
+                    return Ok(true);
+                }
+            }
+            Fate::TimedOut(sent_at) => println!(
+                "resposta ATRASADA ao ping {seq}: chegou {} ms depois do envio, após o tempo limite",
+                millis(sent_at.elapsed())
+            ),
+            Fate::Answered => println!("resposta DUPLICADA ao ping {seq}"),
+        }
+    }
+}
+// ANCHOR_END: listen
+
+/// O número de sequência de uma resposta `PING 7 ...`.
+fn sequence_of(reply: &[u8]) -> Option<u32> {
+    let text = std::str::from_utf8(reply).ok()?;
+    let mut words = text.split_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("ping") {
+        return None;
+    }
+    words.next()?.parse().ok()
+}
+
+// ANCHOR: summary
+/// O resumo no formato do `ping` do sistema.
+fn summary(server: SocketAddr, sent: u32, received: u32, latencies: Latencies) {
+    let loss = 100.0 * f64::from(sent - received) / f64::from(sent);
+    println!();
+    println!("--- {server}: estatísticas do ping ---");
+    println!(
+        "{sent} enviados, {received} recebidos, {} % de perda",
+        decimal(loss, 1)
+    );
+    if !latencies.is_empty() {
+        let rtt = latencies.summary();
+        let ms = |micros: f64| decimal(micros / 1000.0, 3);
+        println!(
+            "rtt mín/méd/máx/mdev = {}/{}/{}/{} ms",
+            ms(rtt.min.into()),
+            ms(rtt.mean),
+            ms(rtt.max.into()),
+            ms(rtt.mdev)
+        );
+    }
+}
+// ANCHOR_END: summary
+
+fn millis(duration: Duration) -> String {
+    decimal(duration.as_secs_f64() * 1000.0, 3)
+}
+
+/// Microssegundos desde 1970: a "hora do envio" que vai dentro do ping.
+fn unix_micros() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros())
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sequence_of;
+
+    #[test]
+    fn numero_de_sequencia_da_resposta() {
+        assert_eq!(sequence_of(b"PING 7 1732500000123456"), Some(7));
+        assert_eq!(sequence_of(b"ping 12 0"), Some(12));
+        assert_eq!(sequence_of(b"PONG 7 1"), None);
+        assert_eq!(sequence_of(b"PING x"), None);
+        assert_eq!(sequence_of(b"\xff"), None);
+    }
+}
