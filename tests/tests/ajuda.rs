@@ -17,6 +17,7 @@ fn ajuda_do_udp_echo() {
         help("udp-echo", &["servidor", "--help"])
     );
     insta::assert_snapshot!("udp-echo-cliente", help("udp-echo", &["cliente", "--help"]));
+    insta::assert_snapshot!("udp-echo-ping", help("udp-echo", &["ping", "--help"]));
     insta::assert_snapshot!("udp-echo-bench", help("udp-echo", &["bench", "--help"]));
 }
 
