@@ -58,6 +58,9 @@ pub struct Config {
     pub size: usize,
     /// Quantas mensagens cada conexão mantém a caminho (modo ping).
     pub in_flight: usize,
+    /// Em quantos `write` cada mensagem é enviada (modo ping): com 2 ou mais
+    /// e o Nagle ligado no servidor, aparece a espera do ACK atrasado.
+    pub parts: usize,
     /// Por quanto tempo medir (ping e uma-por-conexao).
     pub duration: Duration,
     /// Ou: quantas mensagens cada conexão envia.
@@ -113,6 +116,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
             addresses: addresses.clone(),
             size: config.size,
             in_flight: config.in_flight,
+            parts: config.parts,
             deadline: started + config.duration,
             count: config.count,
             bytes: config.mebibytes * 1024 * 1024,
@@ -150,6 +154,7 @@ struct Job {
     addresses: Vec<SocketAddr>,
     size: usize,
     in_flight: usize,
+    parts: usize,
     deadline: Instant,
     count: Option<u64>,
     bytes: u64,
@@ -198,7 +203,10 @@ impl Job {
         let mut sent = 0;
         loop {
             while sent_at.len() < self.in_flight && self.may_send(sent) {
-                stream.write_all(&message)?;
+                let piece = message.len().div_ceil(self.parts).max(1);
+                for part in message.chunks(piece) {
+                    stream.write_all(part)?;
+                }
                 sent_at.push_back(Instant::now());
                 sent += 1;
             }

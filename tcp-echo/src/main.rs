@@ -79,6 +79,9 @@ enum Command {
         /// Quantas mensagens cada conexão mantém a caminho (ping)
         #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
         in_flight: u32,
+        /// Em quantos write cada mensagem é enviada (ping); 2 mostra o efeito do Nagle
+        #[arg(long = "partes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        parts: u32,
         /// Por quanto tempo medir, em segundos (ping e uma-por-conexao)
         #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
         duration: Duration,
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
             connections,
             size,
             in_flight,
+            parts,
             duration,
             count,
             mebibytes,
@@ -143,6 +147,7 @@ fn main() -> ExitCode {
             connections: connections as usize,
             size: size as usize,
             in_flight: in_flight as usize,
+            parts: parts as usize,
             duration,
             count: count.map(u64::from),
             mebibytes: mebibytes.into(),
