@@ -83,6 +83,8 @@ struct Tally {
     errors: u64,
     second_answered: u64,
     latencies: Latencies,
+    /// Modo conexoes: do primeiro `connect` à última resposta.
+    window: Option<(Instant, Instant)>,
 }
 
 impl Tally {
@@ -94,6 +96,10 @@ impl Tally {
         self.errors += other.errors;
         self.second_answered += other.second_answered;
         self.latencies.merge(other.latencies);
+        self.window = match (self.window, other.window) {
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -123,7 +129,6 @@ pub fn run(config: &Config) -> Result<(), Error> {
             hold: config.hold,
             timeout: config.timeout,
             barrier: Arc::clone(&barrier),
-            started,
             progress: Arc::clone(&progress),
         };
         let mode = config.mode;
@@ -161,7 +166,6 @@ struct Job {
     hold: Duration,
     timeout: Duration,
     barrier: Arc<Barrier>,
-    started: Instant,
     progress: Arc<AtomicU64>,
 }
 
@@ -273,12 +277,15 @@ impl Job {
     fn many(&self, tally: &mut Tally) -> io::Result<()> {
         // Todas as threads começam juntas, para as conexões chegarem de uma vez.
         self.barrier.wait();
+        let released = Instant::now();
         let first = self.connect_and_ask(b"primeira linha\n");
+        let answered_at = Instant::now();
         // Ninguém segue antes de todas terem tentado: as conexões ficam abertas juntas.
         self.barrier.wait();
         let mut stream = match first {
             Ok((stream, true)) => {
-                tally.latencies.record(self.started.elapsed());
+                tally.latencies.record(answered_at - released);
+                tally.window = Some((released, answered_at));
                 tally.connections += 1;
                 tally.answered += 1;
                 self.progress.fetch_add(1, Ordering::Relaxed);
@@ -391,6 +398,9 @@ impl Ticker {
 
 fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let rtt = total.latencies.clone().summary();
+    let window_us = total
+        .window
+        .map_or(0, |(start, end)| (end - start).as_micros() as u64);
     let seconds = elapsed.as_secs_f64();
     let mib_per_s = per_second(total.bytes, elapsed) / (1024.0 * 1024.0);
     let rate = per_second(total.answered, elapsed);
@@ -420,6 +430,7 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             println!("  MiB/s                {:>12}", decimal(mib_per_s, 1));
         }
         Mode::Conexoes => {
+            println!("  todas respondidas em {:>9} µs", thousands(window_us));
             println!(
                 "  2ª linha respondida  {:>12}",
                 thousands(total.second_answered)
@@ -439,7 +450,8 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     println!(
         "RESULTADO protocolo=tcp modo={} conexoes={} em_voo={} tamanho={} segundos={seconds:.3} \
          conexoes_feitas={} respondidos={} errados={} erros={} segunda_linha={} \
-         por_segundo={rate:.0} bytes={} mib_por_segundo={mib_per_s:.1} p50_us={} p99_us={} max_us={}",
+         por_segundo={rate:.0} bytes={} mib_por_segundo={mib_per_s:.1} p50_us={} p99_us={} max_us={} \
+         janela_us={window_us}",
         config.mode.name(),
         config.connections,
         config.in_flight,

@@ -12,9 +12,10 @@
 //!     connectionSocket.close()
 //! ```
 //!
-//! Duas diferenças de propósito: cada conexão é atendida em uma thread própria
-//! (as notas atendem uma de cada vez), e o servidor devolve **tudo** o que a
-//! conexão enviar até o cliente fechar, não só o primeiro `recv`.
+//! Duas diferenças de propósito: várias threads fazem esse laço ao mesmo
+//! tempo, cada uma atendendo uma conexão (as notas atendem uma de cada vez), e
+//! o servidor devolve **tudo** o que a conexão enviar até o cliente fechar,
+//! não só o primeiro `recv`.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -41,6 +42,26 @@ pub struct Config {
     pub backlog: i32,
 }
 
+/// O que as threads do servidor compartilham.
+struct Shared {
+    listener: TcpListener,
+    max_connections: usize,
+    idle_timeout: Duration,
+    /// Quantas threads estão paradas no `accept`, prontas para a próxima conexão.
+    waiting: AtomicUsize,
+    /// Quantas conexões estão sendo atendidas agora.
+    active: AtomicUsize,
+}
+
+/// Quantas threads, no mínimo, ficam esperando no `accept`: quando uma
+/// conexão chega, já há uma thread pronta para ela, e criar uma thread (o
+/// que custa caro) fica para depois.
+const SPARE_THREADS: usize = 4;
+
+/// Quantas, no máximo: uma thread que termina uma conexão e encontra mais que
+/// isso esperando termina também.
+const MAX_SPARE_THREADS: usize = 16;
+
 /// Cria o socket de escuta e aceita conexões para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR: listen
@@ -54,46 +75,80 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor TCP pronto para receber em {bound}");
     // ANCHOR_END: ready
-    accept_loop(&listener, config);
+    let shared = Arc::new(Shared {
+        listener,
+        max_connections: config.max_connections,
+        idle_timeout: config.idle_timeout,
+        waiting: AtomicUsize::new(0),
+        active: AtomicUsize::new(0),
+    });
+    // A thread principal também faz o laço, e nunca termina.
+    accept_loop(&shared, false);
     Ok(())
 }
 
 // ANCHOR: accept_loop
-/// O laço das notas: espera uma conexão (`accept`) e a entrega a uma thread.
-fn accept_loop(listener: &TcpListener, config: &Config) {
-    let active = Arc::new(AtomicUsize::new(0));
+/// O laço das notas, feito por várias threads ao mesmo tempo: cada uma espera
+/// uma conexão (`accept`), atende-a do começo ao fim e volta a esperar.
+fn accept_loop(shared: &Arc<Shared>, may_retire: bool) {
     loop {
         // ANCHOR: accept
-        let (stream, client) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(err) => {
-                log_accept_error(&err);
-                continue;
-            }
-        };
+        shared.waiting.fetch_add(1, Ordering::SeqCst);
+        let accepted = shared.listener.accept();
+        let still_waiting = shared.waiting.fetch_sub(1, Ordering::SeqCst) - 1;
         // ANCHOR_END: accept
-        // ANCHOR: limit
-        if active.load(Ordering::SeqCst) >= config.max_connections {
-            refuse(stream, client, config.max_connections);
-            continue;
-        }
-        active.fetch_add(1, Ordering::SeqCst);
-        // ANCHOR_END: limit
         // ANCHOR: spawn
-        let counter = Arc::clone(&active);
-        let idle_timeout = config.idle_timeout;
-        let spawned = thread::Builder::new().spawn(move || {
-            serve(stream, client, idle_timeout);
-            counter.fetch_sub(1, Ordering::SeqCst);
-        });
-        if let Err(err) = spawned {
-            active.fetch_sub(1, Ordering::SeqCst);
-            log!("{client}: conexão fechada, sem thread para atendê-la ({err})");
+        // Esta thread vai ficar ocupada: se sobraram poucas esperando, cria
+        // as que faltam (numa rajada de conexões, cada nova cria outras).
+        for _ in still_waiting..SPARE_THREADS {
+            spawn_waiting_thread(shared);
         }
         // ANCHOR_END: spawn
+        match accepted {
+            Ok((stream, client)) => handle(stream, client, shared),
+            Err(err) => log_accept_error(&err),
+        }
+        // ANCHOR: retire
+        if may_retire && shared.waiting.load(Ordering::SeqCst) >= MAX_SPARE_THREADS {
+            return;
+        }
+        // ANCHOR_END: retire
     }
 }
 // ANCHOR_END: accept_loop
+
+/// Cria mais uma thread que faz o laço do `accept`.
+fn spawn_waiting_thread(shared: &Arc<Shared>) {
+    let shared = Arc::clone(shared);
+    let spawned = thread::Builder::new()
+        .name("conexoes".into())
+        .spawn(move || accept_loop(&shared, true));
+    if let Err(err) = spawned {
+        // Sem thread nova, o servidor continua: as que existem voltam ao
+        // `accept` quando terminam as conexões delas.
+        log!("aviso: não foi possível criar uma thread ({err})");
+    }
+}
+
+// ANCHOR: limit
+/// Atende a conexão, se ainda cabe uma; senão, recusa com um aviso.
+fn handle(stream: TcpStream, client: SocketAddr, shared: &Shared) {
+    // Soma 1 às conexões ativas só se ainda está abaixo do limite, num passo
+    // só: duas threads não conseguem passar juntas pela última vaga.
+    let max = shared.max_connections;
+    let admitted = shared
+        .active
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < max).then_some(n + 1)
+        });
+    if admitted.is_err() {
+        refuse(stream, client, max);
+        return;
+    }
+    serve(stream, client, shared.idle_timeout);
+    shared.active.fetch_sub(1, Ordering::SeqCst);
+}
+// ANCHOR_END: limit
 
 // ANCHOR: serve
 /// Atende uma conexão do começo ao fim, e registra como ela terminou.

@@ -323,7 +323,7 @@ fn main() {
         ("nosso (backlog 1024)", ours("tcp-echo")),
     ] {
         let fields = measure("tcp-echo", &server, &burst).unwrap_or_default();
-        let worst_ms = field(&fields, "max_us") / 1000.0;
+        let worst_ms = field(&fields, "janela_us") / 1000.0;
         let answered = field(&fields, "respondidos");
         let second = field(&fields, "segunda_linha");
         table.push_str(&format!(
