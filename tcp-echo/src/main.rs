@@ -79,7 +79,7 @@ enum Command {
         /// Quantas mensagens cada conexão mantém a caminho (ping)
         #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
         in_flight: u32,
-        /// Em quantos write cada mensagem é enviada (ping); 2 mostra o efeito do Nagle
+        /// Em quantos write cada mensagem é enviada (ping), para experimentar com o Nagle
         #[arg(long = "partes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
         parts: u32,
         /// Por quanto tempo medir, em segundos (ping e uma-por-conexao)
