@@ -10,8 +10,8 @@
 //! rodadas alternadas (referência, nosso, Python, referência, ...), e fica a
 //! mediana. Os nossos servidores rodam com as opções padrão e o log num arquivo.
 //!
-//! Variáveis: `BENCH_SEGUNDOS` (duração de cada rodada, padrão 3),
-//! `BENCH_RODADAS` (padrão 3). Com `-- --gravar`, o resultado vai também para
+//! Variáveis: `BENCH_SEGUNDOS` (duração de cada rodada, padrão 2),
+//! `BENCH_RODADAS` (padrão 5). Com `-- --gravar`, o resultado vai também para
 //! `docs/BENCHMARKS.md`.
 
 use std::fs::File;
@@ -195,11 +195,11 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` pergunta a lista; não há testes aqui.
     }
-    let seconds: String = std::env::var("BENCH_SEGUNDOS").unwrap_or_else(|_| "3".into());
+    let seconds: String = std::env::var("BENCH_SEGUNDOS").unwrap_or_else(|_| "2".into());
     let rounds: usize = std::env::var("BENCH_RODADAS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(5);
     let timed = |extra: &[&str]| -> Vec<String> {
         let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         args.extend(["--duracao".to_string(), seconds.clone()]);

@@ -9,6 +9,9 @@
 //!   que ele realmente usou e o encerra ao fim do teste.
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 
+pub mod kit;
+pub mod notas;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

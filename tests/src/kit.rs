@@ -1,0 +1,324 @@
+//! O kit do aluno: uma cópia do workspace em que cada trecho marcado como
+//! exercício é trocado por um esboço que compila e falha ao rodar.
+//!
+//! No código Rust, um exercício é o **corpo inteiro** de uma função, entre
+//!
+//! ```text
+//! // EXERCÍCIO 3: INÍCIO
+//! ...a solução...
+//! // EXERCÍCIO 3: FIM
+//! ```
+//!
+//! e no kit vira `todo!("Exercício 3: ...")`. No livro, a explicação da
+//! solução fica entre `<!-- EXERCÍCIO 3: INÍCIO -->` e `<!-- EXERCÍCIO 3: FIM -->`
+//! e no kit vira um aviso. As marcas continuam no kit: mostram onde escrever.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Um trecho marcado: de qual exercício, em que arquivo, e as linhas dele.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// O número do exercício.
+    pub exercise: u32,
+    /// O arquivo, relativo à raiz do workspace.
+    pub file: PathBuf,
+    /// As linhas entre as marcas (a solução).
+    pub body: Vec<String>,
+}
+
+/// O que o kit tirou e o que deixou passar.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Quantos arquivos foram copiados.
+    pub files: usize,
+    /// Os trechos trocados por esboços.
+    pub regions: Vec<Region>,
+}
+
+/// As marcas de um tipo de arquivo: como começa e termina a linha.
+struct Markers {
+    open: &'static str,
+    close: &'static str,
+}
+
+const RUST: Markers = Markers {
+    open: "// ",
+    close: "",
+};
+const MARKDOWN: Markers = Markers {
+    open: "<!-- ",
+    close: " -->",
+};
+
+/// Lê uma linha de marca: `// EXERCÍCIO 3: INÍCIO` → `Some((3, true))`.
+fn marker(line: &str, markers: &Markers) -> Option<(u32, bool)> {
+    let inner = line
+        .trim()
+        .strip_prefix(markers.open)?
+        .strip_suffix(markers.close)?;
+    let rest = inner.strip_prefix("EXERCÍCIO ")?;
+    let (number, kind) = rest.split_once(": ")?;
+    let number = number.parse().ok()?;
+    match kind {
+        "INÍCIO" => Some((number, true)),
+        "FIM" => Some((number, false)),
+        _ => None,
+    }
+}
+
+/// Troca cada trecho marcado de `text` pelo que `stub` devolve (recebe o
+/// número do exercício e a indentação da marca). Devolve o texto novo e os
+/// trechos tirados; erro se as marcas não fecham.
+fn strip(
+    text: &str,
+    file: &Path,
+    markers: &Markers,
+    stub: impl Fn(u32, &str) -> String,
+) -> Result<(String, Vec<Region>), String> {
+    let mut out = String::with_capacity(text.len());
+    let mut regions = Vec::new();
+    let mut open: Option<(u32, String, usize)> = None;
+    let mut body = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let where_ = format!("{}:{}", file.display(), index + 1);
+        match (marker(line, markers), &open) {
+            (Some((n, true)), None) => {
+                let indent = line[..line.len() - line.trim_start().len()].to_string();
+                out.push_str(line);
+                out.push('\n');
+                open = Some((n, indent, index + 1));
+            }
+            (Some((n, false)), Some((m, indent, _))) if n == *m => {
+                out.push_str(&stub(n, indent));
+                out.push('\n');
+                out.push_str(line);
+                out.push('\n');
+                regions.push(Region {
+                    exercise: n,
+                    file: file.to_path_buf(),
+                    body: std::mem::take(&mut body),
+                });
+                open = None;
+            }
+            (Some(_), _) => return Err(format!("{where_}: marca de exercício fora de lugar")),
+            (None, Some(_)) => body.push(line.to_string()),
+            (None, None) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    if let Some((n, _, line)) = open {
+        return Err(format!(
+            "{}:{line}: o exercício {n} começa e não termina",
+            file.display()
+        ));
+    }
+    Ok((out, regions))
+}
+
+/// Tira os exercícios de um arquivo Rust.
+pub fn strip_rust(text: &str, file: &Path) -> Result<(String, Vec<Region>), String> {
+    strip(text, file, &RUST, |n, indent| {
+        format!("{indent}todo!(\"Exercício {n}: escreva esta parte (o enunciado está no livro)\")")
+    })
+}
+
+/// Tira as explicações das soluções de uma página do livro.
+pub fn strip_markdown(text: &str, file: &Path) -> Result<(String, Vec<Region>), String> {
+    strip(text, file, &MARKDOWN, |n, indent| {
+        format!(
+            "{indent}> **Exercício {n}.** A explicação deste trecho é a solução do \
+             exercício {n}, por isso não está no kit. O enunciado está no capítulo \
+             \"Exercícios\"."
+        )
+    })
+}
+
+/// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI.
+fn skipped(relative: &Path) -> bool {
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    text == ".git"
+        || text == "target"
+        || text == ".ci"
+        || text == "docs/book"
+        || text.ends_with(".snap.new")
+        || name == ".DS_Store"
+}
+
+/// Todos os arquivos de `root` que vão para o kit, relativos a `root`.
+pub fn files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    fn walk(root: &Path, relative: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+        let dir = root.join(relative);
+        let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let path = relative.join(entry.file_name());
+            if skipped(&path) {
+                continue;
+            }
+            let kind = entry.file_type().map_err(|e| e.to_string())?;
+            if kind.is_dir() {
+                walk(root, &path, found)?;
+            } else if kind.is_file() {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut found = Vec::new();
+    walk(root, Path::new(""), &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
+/// Escreve o kit de `source` em `destination` (que não pode existir ainda, ou
+/// tem de estar vazia).
+pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
+    if destination.exists() && fs::read_dir(destination).map_or(true, |mut d| d.next().is_some()) {
+        return Err(format!(
+            "{} já existe e não está vazia; escolha outra pasta",
+            destination.display()
+        ));
+    }
+    let mut report = Report::default();
+    for relative in files(source)? {
+        let from = source.join(&relative);
+        let to = destination.join(&relative);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let stripped = match (extension, fs::read_to_string(&from)) {
+            ("rs", Ok(text)) => Some(strip_rust(&text, &relative)?),
+            ("md", Ok(text)) => Some(strip_markdown(&text, &relative)?),
+            _ => None,
+        };
+        match stripped {
+            Some((text, regions)) => {
+                fs::write(&to, text).map_err(|e| format!("{}: {e}", to.display()))?;
+                report.regions.extend(regions);
+            }
+            None => {
+                fs::copy(&from, &to).map_err(|e| format!("{}: {e}", from.display()))?;
+            }
+        }
+        report.files += 1;
+    }
+    Ok(report)
+}
+
+/// Linhas das soluções que aparecem no kit: não deveria haver nenhuma.
+///
+/// Só contam linhas com conteúdo (12 caracteres ou mais, sem ser comentário
+/// de marca) que não aparecem em nenhum outro lugar do workspace original:
+/// uma linha como `Ok(())` está em toda parte e não revela nada.
+pub fn leaks(source: &Path, kit: &Path, report: &Report) -> Result<Vec<String>, String> {
+    let solution_lines: Vec<(u32, String)> = report
+        .regions
+        .iter()
+        .flat_map(|r| {
+            r.body
+                .iter()
+                .map(move |l| (r.exercise, l.trim().to_string()))
+        })
+        .filter(|(_, l)| l.chars().count() >= 12 && !l.contains("ANCHOR"))
+        .collect();
+    let mut outside = String::new();
+    for relative in files(source)? {
+        if let Ok(text) = fs::read_to_string(source.join(&relative)) {
+            let (stripped, _) = match relative.extension().and_then(|e| e.to_str()) {
+                Some("rs") => strip_rust(&text, &relative)?,
+                Some("md") => strip_markdown(&text, &relative)?,
+                _ => (text, Vec::new()),
+            };
+            outside.push_str(&stripped);
+        }
+    }
+    let mut found = Vec::new();
+    for relative in files(kit)? {
+        let Ok(text) = fs::read_to_string(kit.join(&relative)) else {
+            continue;
+        };
+        for (exercise, line) in &solution_lines {
+            if !outside.contains(line.as_str()) && text.contains(line.as_str()) {
+                found.push(format!(
+                    "{}: linha da solução do exercício {exercise}: {line}",
+                    relative.display()
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "fn a() -> u32 {\n    // EXERCÍCIO 2: INÍCIO\n    let segredo = 40 + 2;\n    segredo\n    // EXERCÍCIO 2: FIM\n}\n";
+
+    #[test]
+    fn trecho_rust_vira_todo() {
+        let (text, regions) = strip_rust(SOURCE, Path::new("a.rs")).unwrap();
+        assert_eq!(
+            text,
+            "fn a() -> u32 {\n    // EXERCÍCIO 2: INÍCIO\n    todo!(\"Exercício 2: escreva esta parte (o enunciado está no livro)\")\n    // EXERCÍCIO 2: FIM\n}\n"
+        );
+        assert_eq!(regions.len(), 1);
+        assert_eq!(regions[0].exercise, 2);
+        assert_eq!(
+            regions[0].body,
+            ["    let segredo = 40 + 2;", "    segredo"]
+        );
+    }
+
+    #[test]
+    fn trecho_do_livro_vira_aviso() {
+        let page = "antes\n<!-- EXERCÍCIO 1: INÍCIO -->\nA solução é assim.\n<!-- EXERCÍCIO 1: FIM -->\ndepois\n";
+        let (text, regions) = strip_markdown(page, Path::new("p.md")).unwrap();
+        assert!(!text.contains("A solução é assim."));
+        assert!(text.contains("**Exercício 1.**"));
+        assert_eq!(regions[0].body, ["A solução é assim."]);
+    }
+
+    #[test]
+    fn marcas_que_nao_fecham_sao_erro() {
+        let open = "// EXERCÍCIO 1: INÍCIO\nx\n";
+        assert!(
+            strip_rust(open, Path::new("a.rs"))
+                .unwrap_err()
+                .contains("não termina")
+        );
+        let crossed = "// EXERCÍCIO 1: INÍCIO\n// EXERCÍCIO 2: FIM\n";
+        assert!(strip_rust(crossed, Path::new("a.rs")).is_err());
+        let stray = "// EXERCÍCIO 1: FIM\n";
+        assert!(strip_rust(stray, Path::new("a.rs")).is_err());
+    }
+
+    #[test]
+    fn kit_de_um_workspace_pequeno_nao_vaza_a_solucao() {
+        let base = std::env::temp_dir().join(format!("kit-teste-{}", std::process::id()));
+        let source = base.join("origem");
+        let kit = base.join("kit");
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(source.join("src")).unwrap();
+        fs::create_dir_all(source.join("target")).unwrap();
+        fs::write(source.join("src/lib.rs"), SOURCE).unwrap();
+        fs::write(source.join("target/lixo"), "x").unwrap();
+        fs::write(source.join("LEIA.md"), "texto\n").unwrap();
+        let report = make(&source, &kit).unwrap();
+        assert_eq!(report.files, 2, "target/ fica de fora");
+        assert!(leaks(&source, &kit, &report).unwrap().is_empty());
+        // Se a solução aparecer em outro arquivo do kit, é vazamento.
+        fs::write(kit.join("LEIA.md"), "let segredo = 40 + 2;\n").unwrap();
+        assert_eq!(leaks(&source, &kit, &report).unwrap().len(), 1);
+        assert!(make(&source, &kit).is_err(), "não sobrescreve um kit");
+        let _ = fs::remove_dir_all(&base);
+    }
+}

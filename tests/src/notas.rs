@@ -1,0 +1,392 @@
+//! A correção de uma turma: roda os testes de cada exercício em cada entrega.
+//!
+//! Cada entrega é uma pasta (o nome da pasta é o nome do aluno) com o
+//! workspace do kit, modificado pelo aluno. Para cada uma:
+//!
+//! 1. copia a entrega para uma pasta de trabalho, **trocando `tests/`, o
+//!    `Cargo.toml` da raiz e o `Cargo.lock` pelos do professor**: o aluno não
+//!    consegue mudar os testes que o corrigem;
+//! 2. roda `cargo test --offline -p avaliacao --test exercicio_NN ...`, com um
+//!    tempo-limite por entrega e uma pasta `target` compartilhada entre todas
+//!    (as dependências compilam uma vez só);
+//! 3. dá os pontos de cada exercício cujos testes passaram.
+//!
+//! Atenção: isso **roda o código dos alunos**. Veja no livro (página do
+//! professor) como isolar a correção.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Um exercício: o nome do teste (`exercicio_01`) e quantos pontos vale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exercise {
+    /// O nome do arquivo de teste, sem `.rs`.
+    pub test: String,
+    /// Os pontos.
+    pub points: f64,
+}
+
+/// A nota de um aluno.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    /// O nome da pasta da entrega.
+    pub student: String,
+    /// Pontos por exercício, na ordem dos exercícios.
+    pub points: Vec<f64>,
+    /// O que deu errado, em uma linha (vazio se nada).
+    pub notes: String,
+}
+
+impl Grade {
+    /// A soma dos pontos.
+    pub fn total(&self) -> f64 {
+        self.points.iter().sum()
+    }
+}
+
+/// Os exercícios do workspace de referência (`tests/tests/exercicio_*.rs`),
+/// com os pontos de `points_file` (linhas `exercicio_01 10`; `#` comenta) ou
+/// 10 pontos cada.
+pub fn exercises(reference: &Path, points_file: Option<&Path>) -> Result<Vec<Exercise>, String> {
+    let dir = reference.join("tests/tests");
+    let mut tests: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let test = name.strip_suffix(".rs")?;
+            test.starts_with("exercicio_").then(|| test.to_string())
+        })
+        .collect();
+    tests.sort();
+    let mut points: BTreeMap<String, f64> = BTreeMap::new();
+    let file = points_file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| reference.join("tests/pontos.txt"));
+    if let Ok(text) = fs::read_to_string(&file) {
+        for (number, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut words = line.split_whitespace();
+            let (Some(name), Some(value), None) = (words.next(), words.next(), words.next()) else {
+                return Err(format!(
+                    "{}:{}: esperava `exercicio_NN pontos`",
+                    file.display(),
+                    number + 1
+                ));
+            };
+            let value: f64 = value.replace(',', ".").parse().map_err(|_| {
+                format!(
+                    "{}:{}: pontos inválidos: {value}",
+                    file.display(),
+                    number + 1
+                )
+            })?;
+            points.insert(name.to_string(), value);
+        }
+    } else if points_file.is_some() {
+        return Err(format!("não foi possível ler {}", file.display()));
+    }
+    Ok(tests
+        .into_iter()
+        .map(|test| Exercise {
+            points: points.get(&test).copied().unwrap_or(10.0),
+            test,
+        })
+        .collect())
+}
+
+/// O que `cargo test` disse de cada binário de teste: passou ou não.
+pub fn parse_results(output: &str) -> BTreeMap<String, bool> {
+    let mut results = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in output.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("Running ") {
+            // "Running tests/exercicio_01.rs (target/debug/deps/...)"
+            current = rest
+                .split_whitespace()
+                .next()
+                .and_then(|path| Path::new(path).file_stem())
+                .map(|stem| stem.to_string_lossy().into_owned());
+        } else if let Some(rest) = line.strip_prefix("test result: ") {
+            if let Some(test) = current.take() {
+                results.insert(test, rest.starts_with("ok."));
+            }
+        }
+    }
+    results
+}
+
+/// Corrige uma entrega. `work` é a pasta de trabalho (apagada e refeita),
+/// `target` a pasta de compilação compartilhada.
+pub fn grade(
+    reference: &Path,
+    submission: &Path,
+    exercises: &[Exercise],
+    work: &Path,
+    target: &Path,
+    limit: Duration,
+) -> Grade {
+    let student = submission
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let zero = |notes: String| Grade {
+        student: student.clone(),
+        points: vec![0.0; exercises.len()],
+        notes,
+    };
+    let missing: Vec<&str> = ["common/src", "udp-echo/src", "tcp-echo/src"]
+        .into_iter()
+        .filter(|dir| !submission.join(dir).is_dir())
+        .collect();
+    if !missing.is_empty() {
+        return zero(format!("faltam pastas: {}", missing.join(", ")));
+    }
+    if let Err(err) = prepare(reference, submission, work) {
+        return zero(format!("não foi possível copiar a entrega: {err}"));
+    }
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .args(["test", "--offline", "--no-fail-fast", "-p", "avaliacao"])
+        .current_dir(work)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTFLAGS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for exercise in exercises {
+        command.args(["--test", &exercise.test]);
+    }
+    let (output, timed_out) = match run_with_limit(command, limit) {
+        Ok(result) => result,
+        Err(err) => return zero(format!("não foi possível rodar o cargo: {err}")),
+    };
+    let results = parse_results(&output);
+    let points: Vec<f64> = exercises
+        .iter()
+        .map(|e| {
+            if results.get(&e.test) == Some(&true) {
+                e.points
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let notes = if timed_out {
+        format!("passou do tempo-limite de {} s", limit.as_secs())
+    } else if results.is_empty() {
+        let error = output
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("sem resultado de teste")
+            .to_string();
+        format!("não compila: {error}")
+    } else {
+        let failed: Vec<&str> = exercises
+            .iter()
+            .filter(|e| results.get(&e.test) != Some(&true))
+            .map(|e| e.test.as_str())
+            .collect();
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!("falhou: {}", failed.join(", "))
+        }
+    };
+    Grade {
+        student,
+        points,
+        notes,
+    }
+}
+
+/// Copia a entrega para `work` e põe por cima os testes do professor.
+fn prepare(reference: &Path, submission: &Path, work: &Path) -> Result<(), String> {
+    let _ = fs::remove_dir_all(work);
+    for relative in crate::kit::files(submission)? {
+        if relative.starts_with("tests") {
+            continue;
+        }
+        copy(&submission.join(&relative), &work.join(&relative))?;
+    }
+    for relative in crate::kit::files(reference)? {
+        let from_reference = relative.starts_with("tests")
+            || relative == Path::new("Cargo.toml")
+            || relative == Path::new("Cargo.lock");
+        if from_reference {
+            copy(&reference.join(&relative), &work.join(&relative))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("{}: {e}", from.display()))
+}
+
+/// Roda o comando e junta stdout e stderr; mata tudo se passar de `limit`.
+fn run_with_limit(mut command: Command, limit: Duration) -> std::io::Result<(String, bool)> {
+    #[cfg(unix)]
+    {
+        // Um grupo de processos próprio, para matar também os servidores
+        // que os testes sobem, se o tempo acabar.
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command.spawn()?;
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + limit;
+    let mut timed_out = false;
+    loop {
+        if child.try_wait()?.is_some() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            timed_out = true;
+            #[cfg(unix)]
+            {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &format!("-{}", child.id())])
+                    .status();
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            break;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    let mut text = out.join().unwrap_or_default();
+    text.push_str(&err.join().unwrap_or_default());
+    Ok((text, timed_out))
+}
+
+/// As entregas de `folder`: as subpastas, em ordem, sem as ocultas.
+pub fn submissions(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found: Vec<PathBuf> = fs::read_dir(folder)
+        .map_err(|e| format!("{}: {e}", folder.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .filter(|path| {
+            !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// A tabela em CSV: aluno, um campo por exercício, observações, total.
+pub fn csv(exercises: &[Exercise], grades: &[Grade]) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let mut out = String::from("aluno");
+    for exercise in exercises {
+        out.push(',');
+        out.push_str(&exercise.test);
+    }
+    out.push_str(",observacoes,total\n");
+    for grade in grades {
+        out.push_str(&quote(&grade.student));
+        for points in &grade.points {
+            out.push_str(&format!(",{points}"));
+        }
+        out.push_str(&format!(",{},{}\n", quote(&grade.notes), grade.total()));
+    }
+    out
+}
+
+/// A tabela para o terminal.
+pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
+    let width = grades
+        .iter()
+        .map(|g| g.student.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!("{:<width$}", "aluno");
+    for (i, _) in exercises.iter().enumerate() {
+        out.push_str(&format!(" {:>5}", format!("ex{:02}", i + 1)));
+    }
+    out.push_str("  total\n");
+    for grade in grades {
+        out.push_str(&format!("{:<width$}", grade.student));
+        for points in &grade.points {
+            out.push_str(&format!(" {points:>5}"));
+        }
+        out.push_str(&format!("  {:>5}", grade.total()));
+        if !grade.notes.is_empty() {
+            out.push_str(&format!("  ({})", grade.notes));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn le_o_resultado_de_cada_binario_de_teste() {
+        let output = "\
+     Running tests/exercicio_01.rs (target/debug/deps/exercicio_01-abc)
+test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out
+     Running tests/exercicio_02.rs (target/debug/deps/exercicio_02-def)
+test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out
+";
+        let results = parse_results(output);
+        assert_eq!(results.get("exercicio_01"), Some(&true));
+        assert_eq!(results.get("exercicio_02"), Some(&false));
+        assert_eq!(results.get("exercicio_03"), None);
+    }
+
+    #[test]
+    fn csv_com_total_na_ultima_coluna() {
+        let exercises = vec![
+            Exercise {
+                test: "exercicio_01".into(),
+                points: 10.0,
+            },
+            Exercise {
+                test: "exercicio_02".into(),
+                points: 5.0,
+            },
+        ];
+        let grades = vec![Grade {
+            student: "ana".into(),
+            points: vec![10.0, 0.0],
+            notes: "falhou: exercicio_02".into(),
+        }];
+        assert_eq!(
+            csv(&exercises, &grades),
+            "aluno,exercicio_01,exercicio_02,observacoes,total\n\"ana\",10,0,\"falhou: exercicio_02\",10\n"
+        );
+    }
+}
