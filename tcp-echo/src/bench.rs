@@ -107,10 +107,10 @@ impl Tally {
 pub fn run(config: &Config) -> Result<(), Error> {
     let addresses = common::address::resolve(&config.server, config.port)?;
     eprintln!(
-        "bench TCP ({}): {}, {} conexão(ões)",
+        "bench TCP ({}): {}, {}",
         config.mode.name(),
         addresses[0],
-        config.connections
+        plural(config.connections, "conexão", "conexões")
     );
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -406,9 +406,9 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let rate = per_second(total.answered, elapsed);
     println!();
     println!(
-        "Resultado: TCP, modo {}, {} conexão(ões), {} s",
+        "Resultado: TCP, modo {}, {}, {} s",
         config.mode.name(),
-        config.connections,
+        plural(config.connections, "conexão", "conexões"),
         decimal(seconds, 2)
     );
     println!(
@@ -430,7 +430,7 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             println!("  MiB/s                {:>12}", decimal(mib_per_s, 1));
         }
         Mode::Conexoes => {
-            println!("  todas respondidas em {:>9} µs", thousands(window_us));
+            println!("  todas respondidas em {:>12} µs", thousands(window_us));
             println!(
                 "  2ª linha respondida  {:>12}",
                 thousands(total.second_answered)
@@ -438,14 +438,15 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         }
     }
     let rtt_label = if config.mode == Mode::Conexoes {
-        "tempo até responder"
+        "até responder"
     } else {
         "RTT"
     };
     if !total.latencies.is_empty() {
-        println!("  {rtt_label} p50 {:>12} µs", thousands(rtt.p50.into()));
-        println!("  {rtt_label} p99 {:>12} µs", thousands(rtt.p99.into()));
-        println!("  {rtt_label} máx {:>12} µs", thousands(rtt.max.into()));
+        for (name, micros) in [("p50", rtt.p50), ("p99", rtt.p99), ("máx", rtt.max)] {
+            let label = format!("{rtt_label} {name}");
+            println!("  {label:<21}{:>12} µs", thousands(micros.into()));
+        }
     }
     println!(
         "RESULTADO protocolo=tcp modo={} conexoes={} em_voo={} tamanho={} segundos={seconds:.3} \
@@ -466,4 +467,9 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         rtt.p99,
         rtt.max,
     );
+}
+
+/// `1 conexão`, `2 conexões`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -60,8 +60,10 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let answered = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
     eprintln!(
-        "bench UDP: {server}, {} cliente(s) × {} em voo, {} bytes por datagrama",
-        config.clients, config.in_flight, config.size
+        "bench UDP: {server}, {} × {} em voo, {} bytes por datagrama",
+        plural(config.clients),
+        config.in_flight,
+        config.size
     );
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -238,8 +240,8 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let rtt = total.latencies.clone().summary();
     println!();
     println!(
-        "Resultado: UDP, {} cliente(s) × {} em voo, {} bytes, {} s",
-        config.clients,
+        "Resultado: UDP, {} × {} em voo, {} bytes, {} s",
+        plural(config.clients),
         config.in_flight,
         config.size,
         decimal(elapsed.as_secs_f64(), 2)
@@ -255,9 +257,9 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     println!("  respostas erradas   {:>12}", thousands(total.wrong));
     println!("  erros de envio      {:>12}", thousands(total.errors));
     println!("  respostas/s         {:>12}", thousands(rate as u64));
-    println!("  RTT p50             {:>9} µs", thousands(rtt.p50.into()));
-    println!("  RTT p99             {:>9} µs", thousands(rtt.p99.into()));
-    println!("  RTT máx             {:>9} µs", thousands(rtt.max.into()));
+    println!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
+    println!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
+    println!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
     println!(
         "RESULTADO protocolo=udp modo=ping clientes={} em_voo={} tamanho={} segundos={:.3} \
          enviados={} respondidos={} perdidos={} atrasados={} errados={} erros={} \
@@ -277,4 +279,9 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         rtt.p99,
         rtt.max
     );
+}
+
+/// `1 cliente`, `4 clientes`.
+fn plural(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "cliente" } else { "clientes" })
 }
