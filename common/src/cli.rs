@@ -221,6 +221,12 @@ pub fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Lê uma semente de sorteio: um inteiro de 0 a 18446744073709551615.
+pub fn seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| "a semente deve ser um número inteiro, como 42".to_string())
+}
+
 /// Lê uma quantidade inteira maior que zero.
 pub fn count(text: &str) -> Result<u32, String> {
     match text.parse() {

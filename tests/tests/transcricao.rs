@@ -17,7 +17,7 @@ fn transcript(program: &str, sentences: &[&str]) -> String {
     }
     // Espera o registro da última frase antes de parar o servidor.
     let last = sentences.last().expect("ao menos uma frase");
-    assert!(server.wait_for_log(&format!("{last:?}")));
+    assert!(server.wait_for_log(last));
     if program == "tcp-echo" {
         assert!(avaliacao::wait_until(|| {
             server

@@ -164,6 +164,7 @@ impl Job {
         }
     }
 
+    // ANCHOR: check
     /// Confere uma resposta: de qual datagrama é, e se veio certa.
     fn check(&self, reply: &[u8], pending: &mut Vec<(u64, Instant)>, tally: &mut Tally) {
         let Some(seq) = sequence(reply) else {
@@ -186,8 +187,10 @@ impl Job {
             tally.wrong += 1;
         }
     }
+    // ANCHOR_END: check
 }
 
+// ANCHOR: payload
 /// O datagrama número `seq`: 16 dígitos e letras minúsculas até `size` bytes.
 fn fill(message: &mut Vec<u8>, seq: u64, size: usize) {
     message.clear();
@@ -202,6 +205,7 @@ fn sequence(reply: &[u8]) -> Option<u64> {
         .parse()
         .ok()
 }
+// ANCHOR_END: payload
 
 fn is_timeout(err: &std::io::Error) -> bool {
     matches!(

@@ -50,10 +50,10 @@ pub fn run(config: &Config) -> Result<(), Error> {
     for attempt in 1..=config.attempts {
         // ANCHOR: send
         socket
-            .send_to(&message, server)
+            .send_to(&numbered(attempt, &message), server)
             .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
         // ANCHOR_END: send
-        if let Some(reply) = wait_reply(&socket, server, config.timeout)? {
+        if let Some(reply) = wait_reply(&socket, server, config.timeout, attempt)? {
             print_reply(&reply);
             return Ok(());
         }
@@ -106,6 +106,7 @@ fn wait_reply(
     socket: &UdpSocket,
     server: SocketAddr,
     timeout: Duration,
+    attempt: u32,
 ) -> Result<Option<Vec<u8>>, Error> {
     // ANCHOR: deadline
     let deadline = Instant::now() + timeout;
@@ -124,7 +125,7 @@ fn wait_reply(
                 if datagram.truncated {
                     eprintln!("aviso: a resposta era maior que {MAX_DATAGRAM} bytes e foi cortada");
                 }
-                return Ok(Some(buffer[..datagram.len].to_vec()));
+                return Ok(Some(unnumbered(&buffer[..datagram.len], attempt)));
             }
             Ok(datagram) => eprintln!("ignorando um datagrama de {}", datagram.from),
             // ANCHOR_END: from_server
@@ -147,6 +148,41 @@ fn wait_reply(
 }
 // ANCHOR_END: wait
 
+// ANCHOR: sequence
+/// A mensagem como vai no datagrama: `#2 olá mundo` na segunda tentativa. O
+/// servidor devolve o número junto (dígitos não mudam em maiúsculas), e assim
+/// sabemos a qual tentativa cada resposta pertence.
+fn numbered(attempt: u32, message: &[u8]) -> Vec<u8> {
+    let mut datagram = format!("#{attempt} ").into_bytes();
+    datagram.extend_from_slice(message);
+    datagram
+}
+
+/// Tira o número da resposta. Uma resposta a uma tentativa anterior chegou
+/// atrasada (depois do tempo limite dela): avisamos, e ela serve do mesmo
+/// jeito, porque responde à mesma frase.
+fn unnumbered(reply: &[u8], attempt: u32) -> Vec<u8> {
+    // "#2 OLÁ": o número fica entre o '#' e o primeiro espaço.
+    let tag = reply.iter().position(|&b| b == b' ').and_then(|space| {
+        let digits = reply[..space].strip_prefix(b"#")?;
+        let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        Some((n, &reply[space + 1..]))
+    });
+    match tag {
+        Some((n, text)) if n <= attempt => {
+            if n < attempt {
+                eprintln!("(esta é a resposta da tentativa {n}, que chegou atrasada)");
+            }
+            text.to_vec()
+        }
+        _ => {
+            eprintln!("aviso: a resposta não traz o número da tentativa; mostrando como veio");
+            reply.to_vec()
+        }
+    }
+}
+// ANCHOR_END: sequence
+
 // ANCHOR: same_host
 /// O servidor em `::` (IPv6) responde a um cliente IPv4 pelo mesmo endereço,
 /// às vezes escrito como `::ffff:127.0.0.1`; comparamos os dois na forma IPv4.
@@ -166,4 +202,20 @@ fn print_reply(reply: &[u8]) {
     let _ = stdout.flush();
 }
 // ANCHOR_END: print
+
 // ANCHOR_END: whole_file
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numero_da_tentativa_vai_e_volta() {
+        assert_eq!(numbered(2, "olá".as_bytes()), "#2 olá".as_bytes());
+        assert_eq!(unnumbered("#2 OLÁ".as_bytes(), 2), "OLÁ".as_bytes());
+        assert_eq!(unnumbered(b"#1 OI", 3), b"OI");
+        assert_eq!(unnumbered(b"#7 OI", 3), b"#7 OI");
+        assert_eq!(unnumbered(b"no.", 1), b"no.");
+        assert_eq!(unnumbered(b"#2 ", 2), b"");
+    }
+}

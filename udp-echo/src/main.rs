@@ -8,6 +8,7 @@ mod bench;
 mod client;
 mod ping;
 mod server;
+mod simulate;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,6 +34,18 @@ enum Command {
         /// Porta onde escutar (0: o sistema escolhe uma livre)
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
+        /// Simula perda: descarta cada datagrama com esta probabilidade (0 a 1; 0.3 = 30 %)
+        #[arg(long = "perda", value_name = "P", default_value = "0", value_parser = common::cli::probability)]
+        loss: f64,
+        /// Simula atraso: segura cada resposta por este tempo, em milissegundos
+        #[arg(long = "atraso", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
+        delay: Duration,
+        /// Varia o atraso de cada resposta em até este tempo, para mais ou para menos (reordena)
+        #[arg(long = "variacao", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
+        jitter: Duration,
+        /// Semente dos sorteios de perda e atraso, para repetir exatamente a mesma sequência
+        #[arg(long = "semente", value_name = "N", value_parser = common::cli::seed)]
+        seed: Option<u64>,
     },
     /// Envia uma frase ao servidor e mostra a resposta (também: client)
     #[command(alias = "client")]
@@ -112,7 +125,23 @@ fn datagram_size(text: &str) -> Result<usize, String> {
 fn main() -> ExitCode {
     let cli: Cli = common::cli::parse();
     let result = match cli.command {
-        Command::Servidor { address, port } => server::run(&server::Config { address, port }),
+        Command::Servidor {
+            address,
+            port,
+            loss,
+            delay,
+            jitter,
+            seed,
+        } => server::run(&server::Config {
+            address,
+            port,
+            impairment: simulate::Impairment {
+                loss,
+                delay,
+                jitter,
+                seed,
+            },
+        }),
         Command::Cliente {
             server,
             port,

@@ -16,6 +16,8 @@ use std::net::{SocketAddr, UdpSocket};
 use common::udp::{Datagram, MAX_DATAGRAM};
 use common::{Error, log, log_limited};
 
+use crate::simulate::{Impairment, Simulator};
+
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -23,6 +25,8 @@ pub struct Config {
     pub address: String,
     /// Porta onde escutar; 0 pede uma porta livre ao sistema.
     pub port: u16,
+    /// Perda e atraso simulados (`--perda`, `--atraso`...); nada por padrão.
+    pub impairment: Impairment,
 }
 
 /// Cria o socket e atende datagramas para sempre (até o Ctrl+C).
@@ -38,12 +42,17 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor UDP pronto para receber em {bound}");
     // ANCHOR_END: ready
-    serve(&socket)
+    let mut simulator = Simulator::new(config.impairment, &socket)
+        .map_err(|e| Error::io("não foi possível preparar a simulação", &e))?;
+    if config.impairment.is_active() {
+        log!("simulando uma rede ruim: {}", config.impairment);
+    }
+    serve(&socket, &mut simulator)
 }
 
 // ANCHOR: serve
 /// O laço das notas: recebe um datagrama, responde em maiúsculas, repete.
-fn serve(socket: &UdpSocket) -> Result<(), Error> {
+fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error> {
     // ANCHOR: buffer
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     // ANCHOR_END: buffer
@@ -58,9 +67,23 @@ fn serve(socket: &UdpSocket) -> Result<(), Error> {
         };
         let message = &buffer[..datagram.len];
         // ANCHOR_END: recv
+        // ANCHOR: simulate
+        // Só com --perda: o datagrama "se perde" aqui, sem resposta.
+        if simulator.lose() {
+            log_limited!(
+                "{}: {} bytes, descartado (perda simulada)",
+                datagram.from,
+                datagram.len
+            );
+            continue;
+        }
+        // ANCHOR_END: simulate
         // ANCHOR: reply
         let reply = common::transform::to_upper(message);
-        let sent = socket.send_to(&reply, datagram.from);
+        let sent = match simulator.delay() {
+            None => socket.send_to(&reply, datagram.from),
+            Some(delay) => simulator.send_later(&reply, datagram.from, delay),
+        };
         // ANCHOR_END: reply
         log_datagram(&datagram, message, sent);
     }

@@ -1,0 +1,196 @@
+//! A rede ruim de mentira do servidor UDP (`--perda`, `--atraso`,
+//! `--variacao`, `--semente`), vista pelo pinger e pelo cliente.
+
+use std::net::UdpSocket;
+use std::time::Instant;
+
+use avaliacao::{PATIENCE, Server, run};
+
+/// Troca os tempos medidos (que variam) por `[RTT]`, para o snapshot.
+fn hide_times(text: &str) -> String {
+    avaliacao::hide_ports(text)
+        .lines()
+        .map(|line| {
+            if let Some(at) = line.find("tempo=") {
+                format!("{}tempo=[RTT]", &line[..at])
+            } else if line.starts_with("rtt ") {
+                "rtt mín/méd/máx/mdev = [RTT]".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn ping_com_trinta_por_cento_de_perda_e_semente_fixa_da_sempre_o_mesmo_resumo() {
+    let server = Server::start("udp-echo", &["--perda", "0.3", "--semente", "42"]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &[
+            "ping",
+            "--porta",
+            &port,
+            "--contagem",
+            "20",
+            "--intervalo",
+            "10",
+            "--timeout",
+            "0.3",
+        ],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    insta::assert_snapshot!(hide_times(&output.stdout_text()));
+    assert!(server.wait_for_log("descartado (perda simulada)"));
+}
+
+#[test]
+fn ping_com_perda_total_termina_no_prazo_e_sai_com_erro() {
+    let server = Server::start("udp-echo", &["--perda", "1"]);
+    let port = server.port().to_string();
+    let started = Instant::now();
+    let output = run(
+        "udp-echo",
+        &[
+            "ping",
+            "--porta",
+            &port,
+            "--contagem",
+            "4",
+            "--intervalo",
+            "10",
+            "--timeout",
+            "0.2",
+        ],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output
+            .stdout_text()
+            .contains("4 enviados, 0 recebidos, 100,0 % de perda")
+    );
+    assert!(started.elapsed() < PATIENCE);
+}
+
+#[test]
+fn atraso_maior_que_o_tempo_limite_vira_resposta_atrasada() {
+    let server = Server::start("udp-echo", &["--atraso", "400"]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &[
+            "ping",
+            "--porta",
+            &port,
+            "--contagem",
+            "2",
+            "--intervalo",
+            "700",
+            "--timeout",
+            "0.15",
+        ],
+        b"",
+    );
+    let text = output.stdout_text();
+    assert!(text.contains("ping 1: Tempo esgotado"), "{text}");
+    assert!(text.contains("resposta ATRASADA ao ping 1"), "{text}");
+    assert!(text.contains("2 enviados, 0 recebidos"), "{text}");
+}
+
+#[test]
+fn variacao_do_atraso_troca_a_ordem_das_respostas() {
+    let server = Server::start(
+        "udp-echo",
+        &["--atraso", "60", "--variacao", "55", "--semente", "7"],
+    );
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    for i in 0..20 {
+        socket
+            .send_to(format!("{i:02}").as_bytes(), server.addr)
+            .unwrap();
+    }
+    let mut order = Vec::new();
+    let mut buffer = [0u8; 8];
+    for _ in 0..20 {
+        let (n, _) = socket.recv_from(&mut buffer).unwrap();
+        order.push(String::from_utf8_lossy(&buffer[..n]).into_owned());
+    }
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(sorted.len(), 20, "todas chegaram");
+    assert_ne!(order, sorted, "com variação, a ordem muda: {order:?}");
+}
+
+#[test]
+fn cliente_reenvia_ate_passar_pela_perda() {
+    // Com a semente 42 e 30 % de perda, o servidor responde o 1º datagrama,
+    // perde o 2º e o 3º, e responde o 4º (o mesmo sorteio do snapshot acima).
+    let server = Server::start("udp-echo", &["--perda", "0.3", "--semente", "42"]);
+    let port = server.port().to_string();
+    let warmup = UdpSocket::bind("127.0.0.1:0").unwrap();
+    warmup.send_to(b"primeiro", server.addr).unwrap();
+    assert!(server.wait_for_log("\"primeiro\""));
+    let output = run(
+        "udp-echo",
+        &[
+            "cliente",
+            "--porta",
+            &port,
+            "--timeout",
+            "0.3",
+            "--tentativas",
+            "5",
+            "perdida?",
+        ],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "PERDIDA?\n");
+    assert!(
+        output.stderr.contains("tentativa 3 de 5"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("tentativa 4 de 5"),
+        "{}",
+        output.stderr
+    );
+    assert!(server.wait_for_log("\"#3 perdida?\""), "{:?}", server.log());
+}
+
+#[test]
+fn cliente_reconhece_a_resposta_atrasada_de_uma_tentativa_anterior() {
+    // Cada resposta sai 0,5 s depois; o cliente desiste da 1ª tentativa em
+    // 0,3 s e, durante a 2ª, chega a resposta da 1ª.
+    let server = Server::start("udp-echo", &["--atraso", "500"]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &[
+            "cliente",
+            "--porta",
+            &port,
+            "--timeout",
+            "0.3",
+            "--tentativas",
+            "3",
+            "devagar",
+        ],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "DEVAGAR\n");
+    assert!(
+        output
+            .stderr
+            .contains("resposta da tentativa 1, que chegou atrasada"),
+        "{}",
+        output.stderr
+    );
+}
