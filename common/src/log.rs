@@ -44,6 +44,29 @@ macro_rules! log_limited {
     };
 }
 
+/// Para os programas que não são servidores (ping, bench): como `println!`,
+/// mas quem lê a saída pode ir embora. Com `udp-echo ping | head -3`, o `head`
+/// fecha a saída depois de 3 linhas; o `println!` entraria em pânico, e isto
+/// simplesmente encerra o programa, como fazem as ferramentas do sistema.
+#[macro_export]
+macro_rules! out {
+    () => {
+        $crate::log::print_line(::std::format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::log::print_line(::std::format_args!($($arg)*))
+    };
+}
+
+/// O que [`out!`](crate::out!) chama.
+pub fn print_line(args: fmt::Arguments<'_>) {
+    if let Err(err) = writeln!(io::stdout().lock(), "{args}") {
+        if err.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
 /// Quantas linhas de [`log_limited!`](crate::log_limited!) por segundo, no
 /// máximo. Ninguém lê mais que isso num terminal; sob carga (100 mil
 /// datagramas por segundo), formatar cada linha custaria mais que responder.

@@ -12,8 +12,9 @@ pub struct Latencies {
 impl Latencies {
     /// Registra uma medida.
     pub fn record(&mut self, rtt: Duration) {
-        self.micros
-            .push(u32::try_from(rtt.as_micros()).unwrap_or(u32::MAX));
+        // Arredonda para o microssegundo mais próximo (104,9 µs → 105 µs).
+        let micros = (rtt.as_nanos() + 500) / 1000;
+        self.micros.push(u32::try_from(micros).unwrap_or(u32::MAX));
     }
 
     /// Junta as medidas de outra thread a estas.

@@ -22,8 +22,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::Error;
 use common::stats::{Latencies, decimal, per_second, thousands};
+use common::{Error, out};
 
 /// O que medir (os nomes são os da linha de comando; veja o começo do arquivo).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -404,34 +404,34 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let seconds = elapsed.as_secs_f64();
     let mib_per_s = per_second(total.bytes, elapsed) / (1024.0 * 1024.0);
     let rate = per_second(total.answered, elapsed);
-    println!();
-    println!(
+    out!();
+    out!(
         "Resultado: TCP, modo {}, {}, {} s",
         config.mode.name(),
         plural(config.connections, "conexão", "conexões"),
         decimal(seconds, 2)
     );
-    println!(
+    out!(
         "  conexões feitas      {:>12}",
         thousands(total.connections)
     );
-    println!("  respostas certas     {:>12}", thousands(total.answered));
-    println!("  respostas erradas    {:>12}", thousands(total.wrong));
-    println!("  erros                {:>12}", thousands(total.errors));
+    out!("  respostas certas     {:>12}", thousands(total.answered));
+    out!("  respostas erradas    {:>12}", thousands(total.wrong));
+    out!("  erros                {:>12}", thousands(total.errors));
     match config.mode {
         Mode::Ping | Mode::UmaPorConexao => {
-            println!("  respostas/s          {:>12}", thousands(rate as u64));
+            out!("  respostas/s          {:>12}", thousands(rate as u64));
         }
         Mode::Fluxo => {
-            println!(
+            out!(
                 "  MiB ecoados          {:>12}",
                 thousands(total.bytes >> 20)
             );
-            println!("  MiB/s                {:>12}", decimal(mib_per_s, 1));
+            out!("  MiB/s                {:>12}", decimal(mib_per_s, 1));
         }
         Mode::Conexoes => {
-            println!("  todas respondidas em {:>12} µs", thousands(window_us));
-            println!(
+            out!("  todas respondidas em {:>12} µs", thousands(window_us));
+            out!(
                 "  2ª linha respondida  {:>12}",
                 thousands(total.second_answered)
             );
@@ -445,10 +445,10 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     if !total.latencies.is_empty() {
         for (name, micros) in [("p50", rtt.p50), ("p99", rtt.p99), ("máx", rtt.max)] {
             let label = format!("{rtt_label} {name}");
-            println!("  {label:<21}{:>12} µs", thousands(micros.into()));
+            out!("  {label:<21}{:>12} µs", thousands(micros.into()));
         }
     }
-    println!(
+    out!(
         "RESULTADO protocolo=tcp modo={} conexoes={} em_voo={} tamanho={} segundos={seconds:.3} \
          conexoes_feitas={} respondidos={} errados={} erros={} segunda_linha={} \
          por_segundo={rate:.0} bytes={} mib_por_segundo={mib_per_s:.1} p50_us={} p99_us={} max_us={} \

@@ -98,3 +98,19 @@ fn sem_subcomando_mostra_a_ajuda() {
         output.stderr
     );
 }
+
+#[test]
+fn saida_fechada_no_meio_nao_causa_panico() {
+    // `udp-echo ping | head -2`: o head fecha a saída depois de 2 linhas.
+    let server = avaliacao::Server::start("udp-echo", &[]);
+    let script = format!(
+        "'{}' ping --porta {} --contagem 50 --intervalo 5 | head -2",
+        avaliacao::binary("udp-echo").display(),
+        server.port()
+    );
+    let mut command = std::process::Command::new("sh");
+    command.args(["-c", &script]);
+    let output = avaliacao::run_command(command, b"");
+    assert_eq!(output.stdout_text().lines().count(), 2);
+    assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+}

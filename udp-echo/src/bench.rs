@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::Error;
 use common::stats::{Latencies, decimal, per_second, thousands};
+use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
 pub const MIN_SIZE: usize = 16;
@@ -242,29 +242,29 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         100.0 * total.lost as f64 / total.sent as f64
     };
     let rtt = total.latencies.clone().summary();
-    println!();
-    println!(
+    out!();
+    out!(
         "Resultado: UDP, {} × {} em voo, {} bytes, {} s",
         plural(config.clients),
         config.in_flight,
         config.size,
         decimal(elapsed.as_secs_f64(), 2)
     );
-    println!("  enviados            {:>12}", thousands(total.sent));
-    println!("  respondidos         {:>12}", thousands(total.answered));
-    println!(
+    out!("  enviados            {:>12}", thousands(total.sent));
+    out!("  respondidos         {:>12}", thousands(total.answered));
+    out!(
         "  perdidos            {:>12}  ({} %)",
         thousands(total.lost),
         decimal(loss, 2)
     );
-    println!("  respostas atrasadas {:>12}", thousands(total.late));
-    println!("  respostas erradas   {:>12}", thousands(total.wrong));
-    println!("  erros de envio      {:>12}", thousands(total.errors));
-    println!("  respostas/s         {:>12}", thousands(rate as u64));
-    println!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
-    println!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
-    println!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
-    println!(
+    out!("  respostas atrasadas {:>12}", thousands(total.late));
+    out!("  respostas erradas   {:>12}", thousands(total.wrong));
+    out!("  erros de envio      {:>12}", thousands(total.errors));
+    out!("  respostas/s         {:>12}", thousands(rate as u64));
+    out!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
+    out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
+    out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
+    out!(
         "RESULTADO protocolo=udp modo=ping clientes={} em_voo={} tamanho={} segundos={:.3} \
          enviados={} respondidos={} perdidos={} atrasados={} errados={} erros={} \
          por_segundo={:.0} p50_us={} p99_us={} max_us={}",

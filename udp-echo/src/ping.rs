@@ -11,8 +11,8 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::Error;
 use common::stats::{Latencies, decimal};
+use common::{Error, out};
 
 /// O que o pinger precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -29,6 +29,7 @@ pub struct Config {
     pub timeout: Duration,
 }
 
+// ANCHOR: fate
 /// O que se sabe de cada ping, pelo número de sequência (o índice é `seq - 1`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Fate {
@@ -39,12 +40,13 @@ enum Fate {
     /// Deu tempo esgotado (se a resposta vier, é atrasada).
     TimedOut(Instant),
 }
+// ANCHOR_END: fate
 
 /// Roda o pinger e mostra o resumo. Erro se nenhum ping teve resposta.
 pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
-    println!(
+    out!(
         "PING {server}: {} pings, um a cada {} s, tempo limite de {} s",
         config.count,
         decimal(config.interval.as_secs_f64(), 3),
@@ -73,7 +75,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         if answered {
             received += 1;
         } else {
-            println!("ping {seq}: Tempo esgotado");
+            out!("ping {seq}: Tempo esgotado");
             fates[seq as usize - 1] = Fate::TimedOut(sent_at);
         }
         // ...e, até a hora do próximo, ainda escuta respostas atrasadas.
@@ -124,14 +126,14 @@ fn listen(
         }
         let reply = &buffer[..datagram.len];
         let Some(seq) = sequence_of(reply) else {
-            println!(
+            out!(
                 "resposta que não é de um ping: {}",
                 common::log::preview(reply, 40)
             );
             continue;
         };
         let Some(fate) = seq.checked_sub(1).and_then(|i| fates.get_mut(i as usize)) else {
-            println!("resposta ao ping {seq}, que não foi enviado");
+            out!("resposta ao ping {seq}, que não foi enviado");
             continue;
         };
         match *fate {
@@ -139,7 +141,7 @@ fn listen(
                 let rtt = sent_at.elapsed();
                 latencies.record(rtt);
                 *fate = Fate::Answered;
-                println!(
+                out!(
                     "resposta de {}: seq={seq} tempo={} ms",
                     datagram.from,
                     millis(rtt)
@@ -148,11 +150,11 @@ fn listen(
                     return Ok(true);
                 }
             }
-            Fate::TimedOut(sent_at) => println!(
+            Fate::TimedOut(sent_at) => out!(
                 "resposta ATRASADA ao ping {seq}: chegou {} ms depois do envio, após o tempo limite",
                 millis(sent_at.elapsed())
             ),
-            Fate::Answered => println!("resposta DUPLICADA ao ping {seq}"),
+            Fate::Answered => out!("resposta DUPLICADA ao ping {seq}"),
         }
     }
 }
@@ -172,16 +174,16 @@ fn sequence_of(reply: &[u8]) -> Option<u32> {
 /// O resumo no formato do `ping` do sistema.
 fn summary(server: SocketAddr, sent: u32, received: u32, latencies: Latencies) {
     let loss = 100.0 * f64::from(sent - received) / f64::from(sent);
-    println!();
-    println!("--- {server}: estatísticas do ping ---");
-    println!(
+    out!();
+    out!("--- {server}: estatísticas do ping ---");
+    out!(
         "{sent} enviados, {received} recebidos, {} % de perda",
         decimal(loss, 1)
     );
     if !latencies.is_empty() {
         let rtt = latencies.summary();
         let ms = |micros: f64| decimal(micros / 1000.0, 3);
-        println!(
+        out!(
             "rtt mín/méd/máx/mdev = {}/{}/{}/{} ms",
             ms(rtt.min.into()),
             ms(rtt.mean),
