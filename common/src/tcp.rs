@@ -4,7 +4,7 @@
 //! faz `socket` e `connect`. Aqui os mesmos passos aparecem um a um, com cada
 //! opção explícita.
 
-use std::io;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
@@ -33,22 +33,58 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
         Some(Protocol::TCP),
     )
     .map_err(fail)?;
-    // ANCHOR: reuse_address
-    #[cfg(not(windows))]
-    socket.set_reuse_address(true).map_err(fail)?;
-    // ANCHOR: tcp_only_v6
-    // ANCHOR_END: reuse_address
-    if address.is_ipv6() {
-        socket.set_only_v6(false).map_err(fail)?;
-    }
+    set_listener_options(&socket, address).map_err(fail)?;
     // ANCHOR: bind_listen
-    // ANCHOR_END: tcp_only_v6
     socket.bind(&address.into()).map_err(fail)?;
     socket.listen(backlog).map_err(fail)?;
     // ANCHOR_END: bind_listen
     Ok(socket.into())
 }
 // ANCHOR_END: tcp_listen
+
+// ANCHOR: listener_options
+/// As opções do socket de escuta, antes do `bind` (veja [`listen`]).
+fn set_listener_options(socket: &Socket, address: SocketAddr) -> io::Result<()> {
+    // EXERCÍCIO 6: INÍCIO
+    // ANCHOR: reuse_address
+    #[cfg(not(windows))]
+    socket.set_reuse_address(true)?;
+    // ANCHOR_END: reuse_address
+    // ANCHOR: tcp_only_v6
+    if address.is_ipv6() {
+        socket.set_only_v6(false)?;
+    }
+    // ANCHOR_END: tcp_only_v6
+    Ok(())
+    // EXERCÍCIO 6: FIM
+}
+// ANCHOR_END: listener_options
+
+// ANCHOR: send_all
+/// Escreve **todos** os bytes de `data`. Um `write` pode aceitar só uma parte
+/// (o buffer de envio do sistema encheu, um sinal interrompeu a chamada); o
+/// `send(sentence)` das notas ignora isso e pode mandar a frase pela metade.
+/// É o que o `write_all` da biblioteca padrão faz, escrito por extenso.
+pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
+    // EXERCÍCIO 4: INÍCIO
+    let mut rest = data;
+    while !rest.is_empty() {
+        match writer.write(rest) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "a conexão não aceitou mais nenhum byte",
+                ));
+            }
+            Ok(written) => rest = &rest[written..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+    // EXERCÍCIO 4: FIM
+}
+// ANCHOR_END: send_all
 
 // ANCHOR: tcp_connect
 /// Conecta a um servidor (`connect`), tentando cada endereço da lista em ordem

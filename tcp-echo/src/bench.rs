@@ -198,6 +198,7 @@ impl Job {
 
     // ANCHOR: ping
     fn ping(&self, tally: &mut Tally) -> io::Result<()> {
+        // EXERCÍCIO 7: INÍCIO
         let mut stream = self.connect()?;
         tally.connections += 1;
         let message = pattern(0, self.size);
@@ -226,6 +227,7 @@ impl Job {
                 tally.wrong += 1;
             }
         }
+        // EXERCÍCIO 7: FIM
     }
     // ANCHOR_END: ping
 

@@ -47,9 +47,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
 /// servidor devolver até ele fechar a conexão.
 fn send_once(mut stream: TcpStream, sentence: &[u8]) -> Result<(), Error> {
     // ANCHOR: send
-    stream
-        .write_all(sentence)
-        .map_err(|e| failed("enviar", &e))?;
+    common::tcp::send_all(&mut stream, sentence).map_err(|e| failed("enviar", &e))?;
     stream
         .shutdown(Shutdown::Write)
         .map_err(|e| failed("enviar", &e))?;
@@ -86,7 +84,7 @@ fn interactive(mut stream: TcpStream) -> Result<(), Error> {
             break;
         }
         // ANCHOR: interactive_send
-        stream.write_all(&line).map_err(|e| failed("enviar", &e))?;
+        common::tcp::send_all(&mut stream, &line).map_err(|e| failed("enviar", &e))?;
         if line.ends_with(b"\n") {
             let mut reply = Vec::new();
             replies

@@ -4,14 +4,11 @@
 //! servidor está em `server.rs`, o cliente em `client.rs` e o medidor de
 //! desempenho em `bench.rs`.
 
-mod bench;
-mod client;
-mod server;
-
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use tcp_echo::{bench, client, server};
 
 /// Eco TCP: o cliente manda frases por uma conexão, o servidor as devolve em maiúsculas.
 #[derive(Debug, Parser)]

@@ -133,22 +133,29 @@ fn spawn_waiting_thread(shared: &Arc<Shared>) {
 // ANCHOR: limit
 /// Atende a conexão, se ainda cabe uma; senão, recusa com um aviso.
 fn handle(stream: TcpStream, client: SocketAddr, shared: &Shared) {
-    // Soma 1 às conexões ativas só se ainda está abaixo do limite, num passo
-    // só: duas threads não conseguem passar juntas pela última vaga.
-    let max = shared.max_connections;
-    let admitted = shared
-        .active
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < max).then_some(n + 1)
-        });
-    if admitted.is_err() {
-        refuse(stream, client, max);
+    if !try_admit(&shared.active, shared.max_connections) {
+        refuse(stream, client, shared.max_connections);
         return;
     }
     serve(stream, client, shared.idle_timeout);
     shared.active.fetch_sub(1, Ordering::SeqCst);
 }
 // ANCHOR_END: limit
+
+// ANCHOR: try_admit
+/// Soma 1 às conexões ativas (`active`) se ainda está abaixo de `max`, e diz
+/// se conseguiu. Várias threads chamam isto ao mesmo tempo: a conta e a soma
+/// têm de ser um passo só, senão duas threads passam juntas pela última vaga.
+pub fn try_admit(active: &AtomicUsize, max: usize) -> bool {
+    // EXERCÍCIO 5: INÍCIO
+    active
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < max).then_some(n + 1)
+        })
+        .is_ok()
+    // EXERCÍCIO 5: FIM
+}
+// ANCHOR_END: try_admit
 
 // ANCHOR: serve
 /// Atende uma conexão do começo ao fim, e registra como ela terminou.
@@ -172,7 +179,8 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
 // ANCHOR: echo
 /// Lê o que chegar, devolve em maiúsculas, até o cliente fechar a conexão
 /// (um `read` que devolve 0 bytes). Devolve quantos bytes recebeu.
-fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
+pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
+    // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
     let mut buffer = vec![0u8; 64 * 1024];
@@ -207,6 +215,7 @@ fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> i
     stream.write_all(&reply)?;
     // ANCHOR_END: finish
     Ok(total)
+    // EXERCÍCIO 3: FIM
 }
 // ANCHOR_END: echo
 

@@ -46,16 +46,33 @@ pub fn run(config: &Config) -> Result<(), Error> {
         None => read_sentence()?,
     };
     // ANCHOR_END: input
+    // ANCHOR: ask_call
+    let reply = ask(&socket, server, &message, config)?;
+    print_reply(&reply);
+    Ok(())
+    // ANCHOR_END: ask_call
+}
+
+// ANCHOR: ask
+/// Envia a mensagem e espera a resposta; sem resposta no tempo limite,
+/// envia de novo, até `config.attempts` vezes. Devolve a resposta (sem o
+/// número da tentativa) ou o erro que explica que ninguém respondeu.
+pub fn ask(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    message: &[u8],
+    config: &Config,
+) -> Result<Vec<u8>, Error> {
+    // EXERCÍCIO 2: INÍCIO
     // ANCHOR: attempts
     for attempt in 1..=config.attempts {
         // ANCHOR: send
         socket
-            .send_to(&numbered(attempt, &message), server)
+            .send_to(&numbered(attempt, message), server)
             .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
         // ANCHOR_END: send
-        if let Some(reply) = wait_reply(&socket, server, config.timeout, attempt)? {
-            print_reply(&reply);
-            return Ok(());
+        if let Some(reply) = wait_reply(socket, server, config.timeout, attempt)? {
+            return Ok(reply);
         }
         if attempt < config.attempts {
             eprintln!(
@@ -75,7 +92,9 @@ pub fn run(config: &Config) -> Result<(), Error> {
         config.attempts, config.timeout
     )))
     // ANCHOR_END: give_up
+    // EXERCÍCIO 2: FIM
 }
+// ANCHOR_END: ask
 
 // ANCHOR: prompt
 /// Pede a frase no terminal, como o `raw_input` das notas. Lê bytes, não

@@ -4,16 +4,11 @@
 //! servidor está em `server.rs`, o cliente em `client.rs`, o pinger do
 //! laboratório em `ping.rs` e o medidor de desempenho em `bench.rs`.
 
-mod bench;
-mod client;
-mod ping;
-mod server;
-mod simulate;
-
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use udp_echo::{bench, client, ping, server, simulate};
 
 /// Eco UDP: o cliente manda uma frase, o servidor a devolve em maiúsculas.
 #[derive(Debug, Parser)]

@@ -107,6 +107,7 @@ fn listen(
     current: u32,
     wait: Duration,
 ) -> Result<bool, Error> {
+    // EXERCÍCIO 8: INÍCIO
     let deadline = Instant::now() + wait;
     let mut buffer = [0u8; 2048];
     loop {
@@ -157,6 +158,7 @@ fn listen(
             Fate::Answered => out!("resposta DUPLICADA ao ping {seq}"),
         }
     }
+    // EXERCÍCIO 8: FIM
 }
 // ANCHOR_END: listen
 

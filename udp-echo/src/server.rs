@@ -52,7 +52,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
 
 // ANCHOR: serve
 /// O laço das notas: recebe um datagrama, responde em maiúsculas, repete.
-fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error> {
+pub fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error> {
+    // EXERCÍCIO 1: INÍCIO
     // ANCHOR: buffer
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     // ANCHOR_END: buffer
@@ -87,6 +88,7 @@ fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error> {
         // ANCHOR_END: reply
         log_datagram(&datagram, message, sent);
     }
+    // EXERCÍCIO 1: FIM
 }
 // ANCHOR_END: serve
 
