@@ -10,6 +10,7 @@
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 
 pub mod kit;
+pub mod livro;
 pub mod notas;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -79,6 +80,8 @@ pub struct Server {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     reader: Option<thread::JoinHandle<()>>,
+    /// Vira `false` quando a saída do servidor fecha: ele terminou (ou caiu).
+    alive: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Server {
@@ -108,7 +111,8 @@ impl Server {
             .expect("não foi possível iniciar o servidor");
         let stdout = child.stdout.take().expect("stdout do servidor");
         let log = Arc::new(Mutex::new(Vec::new()));
-        let (first_line, reader) = collect_lines(stdout, Arc::clone(&log));
+        let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (first_line, reader) = collect_lines(stdout, Arc::clone(&log), Arc::clone(&alive));
         let line = match first_line.recv_timeout(PATIENCE) {
             Ok(line) => line,
             Err(_) => {
@@ -126,6 +130,7 @@ impl Server {
             addr,
             log,
             reader: Some(reader),
+            alive,
         }
     }
 
@@ -157,9 +162,10 @@ impl Server {
         wait_until(|| self.log().iter().any(|l| l.contains(text)))
     }
 
-    /// O servidor ainda está rodando?
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    /// O servidor ainda está rodando? (Sabe-se pela saída dele, que fecha
+    /// quando ele termina ou cai.)
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Manda o sinal `signal` (`"INT"` é o Ctrl+C) e espera o servidor sair
@@ -192,6 +198,7 @@ impl Drop for Server {
 fn collect_lines(
     stdout: ChildStdout,
     log: Arc<Mutex<Vec<String>>>,
+    alive: Arc<std::sync::atomic::AtomicBool>,
 ) -> (Receiver<String>, thread::JoinHandle<()>) {
     let (first_tx, first_rx) = mpsc::channel();
     let reader = thread::spawn(move || {
@@ -203,6 +210,7 @@ fn collect_lines(
             let _ = first_tx.send(text);
             line.clear();
         }
+        alive.store(false, std::sync::atomic::Ordering::SeqCst);
     });
     (first_rx, reader)
 }
@@ -312,6 +320,27 @@ pub fn hide_ports(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Envia `message` ao servidor UDP e espera a resposta dele. Falha logo (sem
+/// esperar a paciência toda) se o servidor parar no meio.
+pub fn ask_udp(server: &Server, message: &[u8]) -> Vec<u8> {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("socket UDP");
+    socket
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    socket.send_to(message, server.addr).expect("envio");
+    let deadline = Instant::now() + PATIENCE;
+    let mut buffer = vec![0u8; 65536];
+    loop {
+        if let Ok((n, from)) = socket.recv_from(&mut buffer) {
+            assert_eq!(from, server.addr, "a resposta deve vir do servidor");
+            buffer.truncate(n);
+            return buffer;
+        }
+        assert!(server.is_alive(), "o servidor parou (entrou em pânico?)");
+        assert!(Instant::now() < deadline, "o servidor não respondeu");
+    }
 }
 
 /// Uma porta onde, agora, ninguém escuta (nem em UDP nem em TCP): pedida

@@ -103,28 +103,6 @@ pub fn exercises(reference: &Path, points_file: Option<&Path>) -> Result<Vec<Exe
         .collect())
 }
 
-/// O que `cargo test` disse de cada binário de teste: passou ou não.
-pub fn parse_results(output: &str) -> BTreeMap<String, bool> {
-    let mut results = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for line in output.lines() {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("Running ") {
-            // "Running tests/exercicio_01.rs (target/debug/deps/...)"
-            current = rest
-                .split_whitespace()
-                .next()
-                .and_then(|path| Path::new(path).file_stem())
-                .map(|stem| stem.to_string_lossy().into_owned());
-        } else if let Some(rest) = line.strip_prefix("test result: ") {
-            if let Some(test) = current.take() {
-                results.insert(test, rest.starts_with("ok."));
-            }
-        }
-    }
-    results
-}
-
 /// Corrige uma entrega. `work` é a pasta de trabalho (apagada e refeita),
 /// `target` a pasta de compilação compartilhada.
 pub fn grade(
@@ -154,9 +132,61 @@ pub fn grade(
     if let Err(err) = prepare(reference, submission, work) {
         return zero(format!("não foi possível copiar a entrega: {err}"));
     }
+    let deadline = Instant::now() + limit;
+    // Primeiro compila tudo (dá um erro só, se não compilar)...
+    let mut build = cargo(work, target);
+    build.args(["test", "--no-run", "-p", "avaliacao"]);
+    for exercise in exercises {
+        build.args(["--test", &exercise.test]);
+    }
+    match run_with_limit(build, deadline) {
+        Err(err) => return zero(format!("não foi possível rodar o cargo: {err}")),
+        Ok(Outcome::TimedOut) => return zero("a compilação passou do tempo-limite".into()),
+        Ok(Outcome::Finished(false, output)) => {
+            let error = output
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or("erro de compilação")
+                .to_string();
+            return zero(format!("não compila: {error}"));
+        }
+        Ok(Outcome::Finished(true, _)) => {}
+    }
+    // ...depois roda os testes de cada exercício, um por vez.
+    let mut points = Vec::new();
+    let mut failed = Vec::new();
+    for exercise in exercises {
+        let mut test = cargo(work, target);
+        test.args(["test", "-p", "avaliacao", "--test", &exercise.test]);
+        match run_with_limit(test, deadline) {
+            Ok(Outcome::Finished(true, _)) => points.push(exercise.points),
+            Ok(Outcome::TimedOut) => {
+                points.push(0.0);
+                failed.push(format!("{} (tempo-limite)", exercise.test));
+            }
+            _ => {
+                points.push(0.0);
+                failed.push(exercise.test.clone());
+            }
+        }
+    }
+    let notes = if failed.is_empty() {
+        String::new()
+    } else {
+        format!("falhou: {}", failed.join(" "))
+    };
+    Grade {
+        student,
+        points,
+        notes,
+    }
+}
+
+/// Um `cargo` que roda em `work`, sem rede, com a pasta de compilação `target`.
+fn cargo(work: &Path, target: &Path) -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
-        .args(["test", "--offline", "--no-fail-fast", "-p", "avaliacao"])
+        .arg("--offline")
         .current_dir(work)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
@@ -164,50 +194,15 @@ pub fn grade(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for exercise in exercises {
-        command.args(["--test", &exercise.test]);
-    }
-    let (output, timed_out) = match run_with_limit(command, limit) {
-        Ok(result) => result,
-        Err(err) => return zero(format!("não foi possível rodar o cargo: {err}")),
-    };
-    let results = parse_results(&output);
-    let points: Vec<f64> = exercises
-        .iter()
-        .map(|e| {
-            if results.get(&e.test) == Some(&true) {
-                e.points
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let notes = if timed_out {
-        format!("passou do tempo-limite de {} s", limit.as_secs())
-    } else if results.is_empty() {
-        let error = output
-            .lines()
-            .find(|l| l.starts_with("error"))
-            .unwrap_or("sem resultado de teste")
-            .to_string();
-        format!("não compila: {error}")
-    } else {
-        let failed: Vec<&str> = exercises
-            .iter()
-            .filter(|e| results.get(&e.test) != Some(&true))
-            .map(|e| e.test.as_str())
-            .collect();
-        if failed.is_empty() {
-            String::new()
-        } else {
-            format!("falhou: {}", failed.join(", "))
-        }
-    };
-    Grade {
-        student,
-        points,
-        notes,
-    }
+    command
+}
+
+/// Como terminou um comando com tempo-limite.
+enum Outcome {
+    /// Terminou: deu certo?, e a saída (stdout e stderr juntas).
+    Finished(bool, String),
+    /// Passou do tempo e foi morto.
+    TimedOut,
 }
 
 /// Copia a entrega para `work` e põe por cima os testes do professor.
@@ -239,8 +234,8 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", from.display()))
 }
 
-/// Roda o comando e junta stdout e stderr; mata tudo se passar de `limit`.
-fn run_with_limit(mut command: Command, limit: Duration) -> std::io::Result<(String, bool)> {
+/// Roda o comando e junta stdout e stderr; mata tudo se passar de `deadline`.
+fn run_with_limit(mut command: Command, deadline: Instant) -> std::io::Result<Outcome> {
     #[cfg(unix)]
     {
         // Um grupo de processos próprio, para matar também os servidores
@@ -261,14 +256,13 @@ fn run_with_limit(mut command: Command, limit: Duration) -> std::io::Result<(Str
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let deadline = Instant::now() + limit;
-    let mut timed_out = false;
     loop {
-        if child.try_wait()?.is_some() {
-            break;
+        if let Some(status) = child.try_wait()? {
+            let mut text = out.join().unwrap_or_default();
+            text.push_str(&err.join().unwrap_or_default());
+            return Ok(Outcome::Finished(status.success(), text));
         }
         if Instant::now() >= deadline {
-            timed_out = true;
             #[cfg(unix)]
             {
                 let _ = Command::new("kill")
@@ -277,13 +271,10 @@ fn run_with_limit(mut command: Command, limit: Duration) -> std::io::Result<(Str
             }
             let _ = child.kill();
             let _ = child.wait();
-            break;
+            return Ok(Outcome::TimedOut);
         }
         thread::sleep(Duration::from_millis(100));
     }
-    let mut text = out.join().unwrap_or_default();
-    text.push_str(&err.join().unwrap_or_default());
-    Ok((text, timed_out))
 }
 
 /// As entregas de `folder`: as subpastas, em ordem, sem as ocultas.
@@ -352,20 +343,6 @@ pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn le_o_resultado_de_cada_binario_de_teste() {
-        let output = "\
-     Running tests/exercicio_01.rs (target/debug/deps/exercicio_01-abc)
-test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out
-     Running tests/exercicio_02.rs (target/debug/deps/exercicio_02-def)
-test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out
-";
-        let results = parse_results(output);
-        assert_eq!(results.get("exercicio_01"), Some(&true));
-        assert_eq!(results.get("exercicio_02"), Some(&false));
-        assert_eq!(results.get("exercicio_03"), None);
-    }
 
     #[test]
     fn csv_com_total_na_ultima_coluna() {

@@ -1,0 +1,164 @@
+//! A verificação do livro (`docs/`): cada listagem é um
+//! `{{#include arquivo:âncora}}` que aponta para um arquivo e uma âncora que
+//! existem e não estão vazios. O mdBook, diante de uma âncora com erro de
+//! digitação, insere um bloco vazio sem aviso nenhum; esta verificação é o
+//! aviso. Ela também recusa código Rust colado no texto.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Um bloco de código Rust com mais linhas que isso tem de vir de um include.
+pub const MAX_PASTED_RUST_LINES: usize = 3;
+
+/// Os problemas de uma página do livro, um por linha de texto.
+pub fn check_page(page: &Path, text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let dir = page.parent().unwrap_or(Path::new("."));
+    let mut rust_block: Option<(usize, usize, bool)> = None; // (linha, linhas, tem include)
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        let where_ = format!("{}:{number}", page.display());
+        for include in includes(line) {
+            if let Err(problem) = check_include(dir, include) {
+                problems.push(format!("{where_}: {problem}"));
+            }
+        }
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            match rust_block.take() {
+                Some((start, lines, false)) if lines > MAX_PASTED_RUST_LINES => {
+                    problems.push(format!(
+                        "{}:{start}: bloco Rust de {lines} linhas colado no texto; \
+                         use {{{{#include arquivo:âncora}}}}",
+                        page.display()
+                    ));
+                }
+                Some(_) => {}
+                None if info.split(',').next().map(str::trim) == Some("rust") => {
+                    rust_block = Some((number, 0, false));
+                }
+                None if !info.trim().is_empty() || trimmed == "```" => {
+                    // Outro bloco (texto, python...): pula até o fim dele.
+                    rust_block = Some((number, 0, true));
+                }
+                None => {}
+            }
+        } else if let Some((_, lines, has_include)) = rust_block.as_mut() {
+            *lines += 1;
+            *has_include |= line.contains("{{#include") || line.contains("{{#rustdoc_include");
+        }
+    }
+    problems
+}
+
+/// Os alvos (`arquivo:âncora`) dos includes de uma linha.
+fn includes(line: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let directive = after[..end].trim();
+        for name in ["include ", "rustdoc_include "] {
+            if let Some(target) = directive.strip_prefix(name) {
+                found.push(target.trim());
+            }
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+/// Confere um `arquivo[:âncora | :início:fim]` relativo à pasta da página.
+fn check_include(dir: &Path, target: &str) -> Result<(), String> {
+    let (file, selector) = match target.split_once(':') {
+        Some((file, selector)) => (file, Some(selector)),
+        None => (target, None),
+    };
+    let path: PathBuf = dir.join(file);
+    let source =
+        fs::read_to_string(&path).map_err(|_| format!("arquivo incluído não existe: {file}"))?;
+    let lines: Vec<&str> = source.lines().collect();
+    let selected: Vec<&str> = match selector {
+        None | Some("") => lines,
+        Some(range)
+            if range
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == ':') =>
+        {
+            let mut parts = range.splitn(2, ':');
+            let start = parts
+                .next()
+                .and_then(|s| s.parse::<usize>().ok())
+                .unwrap_or(1);
+            let end = parts
+                .next()
+                .and_then(|s| s.parse::<usize>().ok())
+                .unwrap_or(lines.len());
+            lines
+                .get(start.saturating_sub(1)..end.min(lines.len()))
+                .unwrap_or_default()
+                .to_vec()
+        }
+        Some(anchor) => anchored(&lines, anchor)
+            .ok_or_else(|| format!("âncora '{anchor}' não existe em {file}"))?,
+    };
+    let has_code = selected
+        .iter()
+        .any(|l| !l.trim().is_empty() && !is_anchor_line(l));
+    if has_code {
+        Ok(())
+    } else {
+        Err(format!("o include {target} não traz nenhuma linha"))
+    }
+}
+
+/// As linhas entre `ANCHOR: name` e `ANCHOR_END: name`, se as duas existem.
+fn anchored<'a>(lines: &[&'a str], anchor: &str) -> Option<Vec<&'a str>> {
+    let is = |line: &str, tag: &str| {
+        line.split_once(tag)
+            .is_some_and(|(_, name)| name.trim() == anchor)
+    };
+    let start = lines.iter().position(|l| is(l, "ANCHOR:"))?;
+    let len = lines[start + 1..]
+        .iter()
+        .position(|l| is(l, "ANCHOR_END:"))?;
+    Some(lines[start + 1..start + 1 + len].to_vec())
+}
+
+fn is_anchor_line(line: &str) -> bool {
+    line.contains("ANCHOR:") || line.contains("ANCHOR_END:")
+}
+
+/// As páginas (`.md`) de `docs/src` dentro de `root`.
+pub fn pages(root: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&root.join("docs/src"), &mut found);
+    found.sort();
+    found
+}
+
+/// Todos os problemas do livro do workspace em `root`.
+pub fn check_book(root: &Path) -> Vec<String> {
+    pages(root)
+        .iter()
+        .flat_map(|page| match fs::read_to_string(page) {
+            Ok(text) => check_page(page, &text),
+            Err(err) => vec![format!("{}: {err}", page.display())],
+        })
+        .collect()
+}

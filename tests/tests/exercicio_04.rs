@@ -1,0 +1,89 @@
+//! Exercício 4: escritas parciais (`send_all`, em `common/src/tcp.rs`).
+//!
+//! Um "socket" de mentira que aceita poucos bytes de cada vez e às vezes é
+//! interrompido: `send_all` tem de insistir até escrever tudo.
+
+use std::io::{self, Write};
+
+use common::tcp::send_all;
+
+/// Aceita no máximo `chunk` bytes por `write`, e a cada 3 chamadas devolve
+/// `Interrupted` (como quando um sinal interrompe a chamada ao sistema).
+struct Stingy {
+    written: Vec<u8>,
+    chunk: usize,
+    calls: usize,
+}
+
+impl Write for Stingy {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.calls += 1;
+        if self.calls % 3 == 0 {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        let n = data.len().min(self.chunk);
+        self.written.extend_from_slice(&data[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Um `write` que devolve sempre o mesmo resultado.
+struct Always(fn() -> io::Result<usize>);
+
+impl Write for Always {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        (self.0)()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn escreve_tudo_mesmo_aos_pedacos() {
+    let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+    let mut writer = Stingy {
+        written: Vec::new(),
+        chunk: 3,
+        calls: 0,
+    };
+    send_all(&mut writer, &data).unwrap();
+    assert_eq!(writer.written, data);
+}
+
+#[test]
+fn insiste_quando_a_chamada_e_interrompida() {
+    let mut writer = Stingy {
+        written: Vec::new(),
+        chunk: 1,
+        calls: 0,
+    };
+    send_all(&mut writer, b"abcdef").unwrap();
+    assert_eq!(writer.written, b"abcdef");
+    assert!(writer.calls > 6, "houve interrupções no meio");
+}
+
+#[test]
+fn write_que_aceita_zero_bytes_e_erro() {
+    let mut writer = Always(|| Ok(0));
+    let err = send_all(&mut writer, b"x").unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+}
+
+#[test]
+fn outros_erros_chegam_a_quem_chamou() {
+    let mut writer = Always(|| Err(io::Error::from(io::ErrorKind::BrokenPipe)));
+    let err = send_all(&mut writer, b"x").unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+}
+
+#[test]
+fn nada_para_escrever_nao_e_erro() {
+    let mut writer = Always(|| Err(io::Error::other("não devia ser chamado")));
+    send_all(&mut writer, b"").unwrap();
+}

@@ -1,0 +1,117 @@
+//! Exercício 8: o pinger UDP (`listen`, em `udp-echo/src/ping.rs`).
+//!
+//! Servidores de mentira, escritos aqui, decidem o que acontece com cada
+//! ping: respondido, perdido, atrasado ou duplicado.
+
+use std::net::UdpSocket;
+use std::thread;
+use std::time::Duration;
+
+use avaliacao::{PATIENCE, run};
+
+/// Um servidor que recebe `count` pings e faz com cada um o que `plan`
+/// mandar: `None` perde, `Some((atraso, vezes))` responde `vezes` vezes
+/// depois de `atraso`.
+fn fake_server(count: u32, plan: fn(u32) -> Option<(u64, usize)>) -> u16 {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut buffer = [0u8; 256];
+        for seq in 1..=count {
+            let Ok((n, from)) = socket.recv_from(&mut buffer) else {
+                return;
+            };
+            let reply = buffer[..n].to_ascii_uppercase();
+            if let Some((delay, times)) = plan(seq) {
+                thread::sleep(Duration::from_millis(delay));
+                for _ in 0..times {
+                    socket.send_to(&reply, from).unwrap();
+                }
+            }
+        }
+    });
+    port
+}
+
+fn ping(port: u16, count: &str, interval: &str, timeout: &str) -> (bool, String) {
+    let port = port.to_string();
+    let output = run(
+        "udp-echo",
+        &[
+            "ping",
+            "--porta",
+            &port,
+            "--contagem",
+            count,
+            "--intervalo",
+            interval,
+            "--timeout",
+            timeout,
+        ],
+        b"",
+    );
+    (output.status.success(), output.stdout_text())
+}
+
+#[test]
+fn todos_respondidos() {
+    let port = fake_server(4, |_| Some((0, 1)));
+    let (ok, text) = ping(port, "4", "20", "1");
+    assert!(ok, "{text}");
+    for seq in 1..=4 {
+        assert!(text.contains(&format!("seq={seq} tempo=")), "{text}");
+    }
+    assert!(
+        text.contains("4 enviados, 4 recebidos, 0,0 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ping_perdido_da_tempo_esgotado() {
+    let port = fake_server(3, |seq| (seq != 2).then_some((0, 1)));
+    let (ok, text) = ping(port, "3", "20", "0.3");
+    assert!(ok, "{text}");
+    assert!(text.contains("ping 2: Tempo esgotado"), "{text}");
+    assert!(!text.contains("seq=2 "), "{text}");
+    assert!(
+        text.contains("3 enviados, 2 recebidos, 33,3 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn resposta_atrasada_nao_conta_como_a_atual() {
+    // O ping 1 é respondido depois do tempo limite (0,3 s), quando o pinger
+    // ainda escuta antes do ping 2.
+    let port = fake_server(2, |seq| Some((if seq == 1 { 650 } else { 0 }, 1)));
+    let (ok, text) = ping(port, "2", "1300", "0.3");
+    assert!(ok, "{text}");
+    assert!(text.contains("ping 1: Tempo esgotado"), "{text}");
+    assert!(text.contains("resposta ATRASADA ao ping 1"), "{text}");
+    assert!(text.contains("2 enviados, 1 recebidos"), "{text}");
+}
+
+#[test]
+fn resposta_duplicada_e_reconhecida() {
+    let port = fake_server(2, |seq| Some((0, if seq == 1 { 2 } else { 1 })));
+    let (ok, text) = ping(port, "2", "300", "1");
+    assert!(ok, "{text}");
+    assert!(text.contains("resposta DUPLICADA ao ping 1"), "{text}");
+    assert!(
+        text.contains("2 enviados, 2 recebidos, 0,0 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sem_nenhuma_resposta_sai_com_erro() {
+    let port = fake_server(3, |_| None);
+    let (ok, text) = ping(port, "3", "10", "0.2");
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("3 enviados, 0 recebidos, 100,0 % de perda"),
+        "{text}"
+    );
+}
