@@ -18,7 +18,7 @@
 //! não só o primeiro `recv`.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -223,12 +223,19 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
 /// Acima do limite, a conexão recebe um aviso e é fechada, em vez de ficar
 /// esperando sem resposta.
 fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
-    log_limited!("{client}: recusada, já há {max_connections} conexões abertas");
-    let _ = common::tcp::configure_stream(&stream, Some(Duration::from_secs(1)));
+    log_limited!("{client}: recusada, o limite de conexões ({max_connections}) foi atingido");
+    let _ = common::tcp::configure_stream(&stream, Some(Duration::from_millis(200)));
     let _ = writeln!(
         stream,
-        "ERRO: servidor lotado ({max_connections} conexões); tente de novo mais tarde."
+        "ERRO: servidor lotado (o limite é {max_connections}); tente de novo mais tarde."
     );
+    // Fechar um socket com bytes ainda não lidos faz o sistema mandar RST em
+    // vez de FIN, e o cliente veria "conexão reiniciada" em vez do aviso.
+    // Por isso: avisa que terminou de enviar (FIN) e lê, jogando fora, o que
+    // o cliente mandou, até ele fechar ou passar o tempo-limite de 200 ms.
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut discard = [0u8; 4096];
+    while let Ok(1..) = stream.read(&mut discard) {}
 }
 // ANCHOR_END: refuse
 

@@ -181,6 +181,29 @@ fn conexao_acima_do_limite_recebe_aviso_e_o_servidor_se_recupera() {
 }
 
 #[test]
+fn cliente_recusado_que_ja_enviou_uma_frase_ve_o_aviso() {
+    // O cliente real manda a frase assim que conecta; sem ler esses bytes,
+    // o servidor fecharia com RST e o aviso se perderia.
+    let server = Server::start("tcp-echo", &["--max-conexoes", "1"]);
+    let _occupied = connect(&server);
+    assert!(server.wait_for_log("conexão aberta"));
+    let port = server.port().to_string();
+    for _ in 0..5 {
+        let output = run(
+            "tcp-echo",
+            &["cliente", "--porta", &port, "quero entrar"],
+            b"",
+        );
+        assert!(output.status.success(), "{}", output.stderr);
+        assert!(
+            output.stdout_text().contains("servidor lotado"),
+            "{}",
+            output.stdout_text()
+        );
+    }
+}
+
+#[test]
 fn conexao_ociosa_e_fechada_pelo_servidor() {
     let server = Server::start("tcp-echo", &["--ocioso", "0.3"]);
     let mut stream = connect(&server);
