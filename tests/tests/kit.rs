@@ -45,6 +45,12 @@ fn kit_compila_falha_cada_exercicio_e_a_referencia_tira_nota_cheia() {
         "a solução vazou para o kit:\n{}",
         leaks.join("\n")
     );
+    let book = avaliacao::livro::check_book(&class.join("kit"));
+    assert!(
+        book.is_empty(),
+        "o livro do kit tem includes quebrados:\n{}",
+        book.join("\n")
+    );
     assert!(!class.join("kit/.git").exists());
     assert!(!class.join("kit/target").exists());
 
