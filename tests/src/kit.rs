@@ -136,7 +136,9 @@ pub fn strip_markdown(text: &str, file: &Path) -> Result<(String, Vec<Region>), 
     })
 }
 
-/// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI.
+/// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
+/// e o teste do próprio kit (ele confere a solução do professor, e no kit do
+/// aluno só falharia).
 fn skipped(relative: &Path) -> bool {
     let text = relative.to_string_lossy().replace('\\', "/");
     let name = relative
@@ -147,6 +149,7 @@ fn skipped(relative: &Path) -> bool {
         || text == "target"
         || text == ".ci"
         || text == "docs/book"
+        || text == "tests/tests/kit.rs"
         || text.ends_with(".snap.new")
         || name == ".DS_Store"
 }
