@@ -343,6 +343,67 @@ pub fn ask_udp(server: &Server, message: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Uma conexão TCP de teste com o servidor, com limite de espera para ler e
+/// escrever.
+pub fn connect_tcp(server: &Server) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect_timeout(&server.addr, PATIENCE).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    stream.set_write_timeout(Some(PATIENCE)).expect("timeout");
+    stream
+}
+
+/// Lê exatamente `n` bytes da conexão.
+pub fn read_n(stream: &mut std::net::TcpStream, n: usize) -> Vec<u8> {
+    let mut buffer = vec![0u8; n];
+    stream
+        .read_exact(&mut buffer)
+        .expect("a resposta não veio inteira");
+    buffer
+}
+
+/// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (ms) e o
+/// tempo limite (s) dados.
+pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output {
+    let port = port.to_string();
+    let args = [
+        "ping",
+        "--porta",
+        &port,
+        "--contagem",
+        count,
+        "--intervalo",
+        interval,
+        "--timeout",
+        timeout,
+    ];
+    run("udp-echo", &args, b"")
+}
+
+/// O IPv6 funciona nesta máquina? Se não, avisa (o teste que perguntou não roda).
+pub fn ipv6_available() -> bool {
+    let available = std::net::UdpSocket::bind("[::1]:0").is_ok();
+    if !available {
+        eprintln!("AVISO: IPv6 indisponível nesta máquina; teste ignorado");
+    }
+    available
+}
+
+/// Sobe `program servidor --endereco ::` e confere que o cliente real chega
+/// a ele por `::1`, `127.0.0.1` e `localhost`.
+pub fn assert_dual_stack(program: &str) {
+    let server = Server::start_with(program, &["servidor", "--endereco", "::", "--porta", "0"]);
+    let port = server.port().to_string();
+    for host in ["::1", "127.0.0.1", "localhost"] {
+        let output = run(
+            program,
+            &["cliente", "--servidor", host, "--porta", &port, "ip"],
+            b"",
+        );
+        assert!(output.status.success(), "{host}: {}", output.stderr);
+        assert_eq!(output.stdout_text(), "IP\n");
+    }
+}
+
 /// Uma porta onde, agora, ninguém escuta (nem em UDP nem em TCP): pedida
 /// ao sistema e liberada em seguida.
 pub fn free_port() -> u16 {

@@ -7,14 +7,7 @@ use std::net::{Shutdown, TcpStream, UdpSocket};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use avaliacao::{PATIENCE, Server};
-
-fn connect(server: &Server) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&server.addr, PATIENCE).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    stream.set_write_timeout(Some(PATIENCE)).unwrap();
-    stream
-}
+use avaliacao::{PATIENCE, Server, connect_tcp};
 
 fn ask(stream: &mut TcpStream, line: &str) {
     stream.write_all(line.as_bytes()).unwrap();
@@ -39,7 +32,7 @@ impl Random {
 #[test]
 fn trezentas_conexoes_simultaneas_com_pouca_memoria() {
     let server = Server::start("tcp-echo", &[]);
-    let mut streams: Vec<TcpStream> = (0..300).map(|_| connect(&server)).collect();
+    let mut streams: Vec<TcpStream> = (0..300).map(|_| connect_tcp(&server)).collect();
     for (i, stream) in streams.iter_mut().enumerate() {
         stream
             .write_all(format!("conexão {i}\n").as_bytes())
@@ -63,11 +56,11 @@ fn trezentas_conexoes_simultaneas_com_pouca_memoria() {
 #[test]
 fn limite_de_conexoes_sob_carga_e_recuperacao() {
     let server = Server::start("tcp-echo", &["--max-conexoes", "50"]);
-    let mut streams: Vec<TcpStream> = (0..50).map(|_| connect(&server)).collect();
+    let mut streams: Vec<TcpStream> = (0..50).map(|_| connect_tcp(&server)).collect();
     for stream in &mut streams {
         ask(stream, "dentro do limite\n");
     }
-    let mut extra = connect(&server);
+    let mut extra = connect_tcp(&server);
     let mut notice = String::new();
     extra.read_to_string(&mut notice).unwrap();
     assert!(notice.contains("servidor lotado"), "{notice}");
@@ -82,14 +75,14 @@ fn limite_de_conexoes_sob_carga_e_recuperacao() {
             == 10
     }));
     for _ in 0..10 {
-        ask(&mut connect(&server), "vaga nova\n");
+        ask(&mut connect_tcp(&server), "vaga nova\n");
     }
 }
 
 #[test]
 fn sessenta_e_quatro_mib_exatos_enquanto_outro_cliente_e_atendido() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     let mut writer = stream.try_clone().unwrap();
     const TOTAL: usize = 64 * 1024 * 1024;
     let sender = thread::spawn(move || {
@@ -100,7 +93,7 @@ fn sessenta_e_quatro_mib_exatos_enquanto_outro_cliente_e_atendido() {
         writer.shutdown(Shutdown::Write).unwrap();
     });
     // Enquanto o fluxo passa, outro cliente conversa normalmente.
-    let mut other = connect(&server);
+    let mut other = connect_tcp(&server);
     for i in 0..20 {
         ask(&mut other, &format!("enquanto isso, {i}\n"));
     }
@@ -124,14 +117,14 @@ fn sessenta_e_quatro_mib_exatos_enquanto_outro_cliente_e_atendido() {
 #[test]
 fn cliente_mudo_nao_atrapalha_os_outros() {
     let server = Server::start("tcp-echo", &[]);
-    let _silent: Vec<TcpStream> = (0..20).map(|_| connect(&server)).collect();
-    ask(&mut connect(&server), "alguém aí?\n");
+    let _silent: Vec<TcpStream> = (0..20).map(|_| connect_tcp(&server)).collect();
+    ask(&mut connect_tcp(&server), "alguém aí?\n");
 }
 
 #[test]
 fn cliente_que_nao_le_e_freado_pelo_controle_de_fluxo() {
     let server = Server::start("tcp-echo", &[]);
-    let stream = connect(&server);
+    let stream = connect_tcp(&server);
     stream.set_nonblocking(true).unwrap();
     let chunk = vec![b'x'; 64 * 1024];
     let mut accepted = 0usize;
@@ -166,7 +159,7 @@ fn cliente_que_nao_le_e_freado_pelo_controle_de_fluxo() {
         assert!(rss < 64 * 1024, "RSS de {rss} KiB");
     }
     // O servidor segue atendendo os outros.
-    ask(&mut connect(&server), "ainda respondo\n");
+    ask(&mut connect_tcp(&server), "ainda respondo\n");
     // E, quando o cliente volta a ler, recebe tudo de volta em maiúsculas.
     stream.set_nonblocking(false).unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
@@ -186,8 +179,8 @@ fn cliente_que_nao_le_e_freado_pelo_controle_de_fluxo() {
 #[test]
 fn cliente_lento_um_byte_por_vez() {
     let server = Server::start("tcp-echo", &[]);
-    let mut slow = connect(&server);
-    let mut other = connect(&server);
+    let mut slow = connect_tcp(&server);
+    let mut other = connect_tcp(&server);
     for (i, byte) in b"devagar".iter().enumerate() {
         slow.write_all(&[*byte]).unwrap();
         let mut reply = [0u8; 1];
@@ -202,14 +195,14 @@ fn cliente_lento_um_byte_por_vez() {
 fn resets_no_meio_do_fluxo_nao_derrubam_o_servidor() {
     let server = Server::start("tcp-echo", &[]);
     for _ in 0..20 {
-        let stream = connect(&server);
+        let stream = connect_tcp(&server);
         (&stream).write_all(&vec![b'z'; 200_000]).unwrap_or(());
         socket2::SockRef::from(&stream)
             .set_linger(Some(Duration::ZERO))
             .unwrap();
         drop(stream);
     }
-    ask(&mut connect(&server), "sobrevivi\n");
+    ask(&mut connect_tcp(&server), "sobrevivi\n");
 }
 
 #[test]

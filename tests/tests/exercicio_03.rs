@@ -8,7 +8,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use avaliacao::PATIENCE;
+use avaliacao::{PATIENCE, read_n};
 
 /// Uma conexão cujo lado do servidor é atendido por `echo`. A thread devolve
 /// o que `echo` devolveu.
@@ -22,14 +22,6 @@ fn connection() -> (TcpStream, thread::JoinHandle<std::io::Result<u64>>) {
     let client = TcpStream::connect(address).unwrap();
     client.set_read_timeout(Some(PATIENCE)).unwrap();
     (client, server)
-}
-
-fn read_n(stream: &mut TcpStream, n: usize) -> Vec<u8> {
-    let mut buffer = vec![0u8; n];
-    stream
-        .read_exact(&mut buffer)
-        .expect("a resposta não veio inteira");
-    buffer
 }
 
 #[test]

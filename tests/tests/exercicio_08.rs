@@ -7,7 +7,7 @@ use std::net::UdpSocket;
 use std::thread;
 use std::time::Duration;
 
-use avaliacao::{PATIENCE, run};
+use avaliacao::PATIENCE;
 
 /// Um servidor que recebe `count` pings e faz com cada um o que `plan`
 /// mandar: `None` perde, `Some((atraso, vezes))` responde `vezes` vezes
@@ -35,22 +35,7 @@ fn fake_server(count: u32, plan: fn(u32) -> Option<(u64, usize)>) -> u16 {
 }
 
 fn ping(port: u16, count: &str, interval: &str, timeout: &str) -> (bool, String) {
-    let port = port.to_string();
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            count,
-            "--intervalo",
-            interval,
-            "--timeout",
-            timeout,
-        ],
-        b"",
-    );
+    let output = avaliacao::run_ping(port, count, interval, timeout);
     (output.status.success(), output.stdout_text())
 }
 

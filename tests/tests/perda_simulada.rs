@@ -26,22 +26,8 @@ fn hide_times(text: &str) -> String {
 #[test]
 fn ping_com_trinta_por_cento_de_perda_e_semente_fixa_da_sempre_o_mesmo_resumo() {
     let server = Server::start("udp-echo", &["--perda", "0.3", "--semente", "42"]);
-    let port = server.port().to_string();
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            "20",
-            "--intervalo",
-            "10",
-            "--timeout",
-            "0.3",
-        ],
-        b"",
-    );
+    let port = server.port();
+    let output = avaliacao::run_ping(port, "20", "10", "0.3");
     assert!(output.status.success(), "{}", output.stderr);
     insta::assert_snapshot!(hide_times(&output.stdout_text()));
     assert!(server.wait_for_log("descartado (perda simulada)"));
@@ -50,23 +36,9 @@ fn ping_com_trinta_por_cento_de_perda_e_semente_fixa_da_sempre_o_mesmo_resumo() 
 #[test]
 fn ping_com_perda_total_termina_no_prazo_e_sai_com_erro() {
     let server = Server::start("udp-echo", &["--perda", "1"]);
-    let port = server.port().to_string();
+    let port = server.port();
     let started = Instant::now();
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            "4",
-            "--intervalo",
-            "10",
-            "--timeout",
-            "0.2",
-        ],
-        b"",
-    );
+    let output = avaliacao::run_ping(port, "4", "10", "0.2");
     assert_eq!(output.status.code(), Some(1));
     assert!(
         output
@@ -79,22 +51,8 @@ fn ping_com_perda_total_termina_no_prazo_e_sai_com_erro() {
 #[test]
 fn atraso_maior_que_o_tempo_limite_vira_resposta_atrasada() {
     let server = Server::start("udp-echo", &["--atraso", "400"]);
-    let port = server.port().to_string();
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            "2",
-            "--intervalo",
-            "700",
-            "--timeout",
-            "0.15",
-        ],
-        b"",
-    );
+    let port = server.port();
+    let output = avaliacao::run_ping(port, "2", "700", "0.15");
     let text = output.stdout_text();
     assert!(text.contains("ping 1: Tempo esgotado"), "{text}");
     assert!(text.contains("resposta ATRASADA ao ping 1"), "{text}");

@@ -38,23 +38,9 @@ fn todos_respondidos_sem_perda() {
 
 #[test]
 fn sem_servidor_todos_perdidos_termina_no_prazo_e_sai_com_erro() {
-    let port = avaliacao::free_port().to_string();
+    let port = avaliacao::free_port();
     let started = Instant::now();
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            "3",
-            "--intervalo",
-            "10",
-            "--timeout",
-            "0.2",
-        ],
-        b"",
-    );
+    let output = avaliacao::run_ping(port, "3", "10", "0.2");
     assert_eq!(output.status.code(), Some(1));
     let text = output.stdout_text();
     assert_eq!(text.matches("Tempo esgotado").count(), 3, "{text}");
@@ -73,7 +59,7 @@ fn sem_servidor_todos_perdidos_termina_no_prazo_e_sai_com_erro() {
 fn respostas_atrasadas_e_duplicadas_sao_reconhecidas() {
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
     fake.set_read_timeout(Some(PATIENCE)).unwrap();
-    let port = fake.local_addr().unwrap().port().to_string();
+    let port = fake.local_addr().unwrap().port();
     let responder = thread::spawn(move || {
         let mut buffer = [0u8; 256];
         for seq in 1..=3 {
@@ -96,21 +82,7 @@ fn respostas_atrasadas_e_duplicadas_sao_reconhecidas() {
             }
         }
     });
-    let output = run(
-        "udp-echo",
-        &[
-            "ping",
-            "--porta",
-            &port,
-            "--contagem",
-            "3",
-            "--intervalo",
-            "800",
-            "--timeout",
-            "0.3",
-        ],
-        b"",
-    );
+    let output = avaliacao::run_ping(port, "3", "1300", "0.3");
     responder.join().unwrap();
     let text = output.stdout_text();
     assert!(output.status.success(), "{text}\n{}", output.stderr);

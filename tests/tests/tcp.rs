@@ -5,22 +5,7 @@ use std::net::{Shutdown, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use avaliacao::{PATIENCE, Server, run};
-
-/// Uma conexão de teste, com limite de espera para ler e escrever.
-fn connect(server: &Server) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&server.addr, PATIENCE).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    stream.set_write_timeout(Some(PATIENCE)).unwrap();
-    stream
-}
-
-/// Lê exatamente `n` bytes da conexão.
-fn read_n(stream: &mut TcpStream, n: usize) -> Vec<u8> {
-    let mut buffer = vec![0u8; n];
-    stream.read_exact(&mut buffer).unwrap();
-    buffer
-}
+use avaliacao::{Server, connect_tcp, read_n, run};
 
 #[test]
 fn servidor_anuncia_o_endereco_na_primeira_linha() {
@@ -35,7 +20,7 @@ fn servidor_anuncia_o_endereco_na_primeira_linha() {
 #[test]
 fn servidor_responde_em_maiusculas_e_fecha_quando_o_cliente_fecha() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     stream.write_all(b"hello world").unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
     let mut reply = Vec::new();
@@ -47,7 +32,7 @@ fn servidor_responde_em_maiusculas_e_fecha_quando_o_cliente_fecha() {
 #[test]
 fn varias_linhas_na_mesma_conexao() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     for line in ["primeira linha\n", "segunda linha\n", "terceira\n"] {
         stream.write_all(line.as_bytes()).unwrap();
         assert_eq!(
@@ -62,7 +47,7 @@ fn cliente_sem_quebra_de_linha_e_respondido_na_hora() {
     // O cliente TCP das notas manda a frase sem "\\n" e espera a resposta
     // sem fechar a conexão: o servidor não pode esperar por uma linha inteira.
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     stream.write_all(b"sem quebra").unwrap();
     assert_eq!(read_n(&mut stream, 10), b"SEM QUEBRA");
 }
@@ -70,7 +55,7 @@ fn cliente_sem_quebra_de_linha_e_respondido_na_hora() {
 #[test]
 fn caractere_dividido_entre_duas_escritas() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     let bytes = "ação".as_bytes(); // a, C3 A7, C3 A3, o
     stream.write_all(&bytes[..2]).unwrap();
     // Espera o servidor ler o primeiro pedaço sozinho.
@@ -89,7 +74,7 @@ fn caractere_dividido_entre_duas_escritas() {
 #[test]
 fn acentos_e_utf8_invalido() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     stream.write_all("conexão não é ação\n".as_bytes()).unwrap();
     assert_eq!(
         read_n(&mut stream, "CONEXÃO NÃO É AÇÃO\n".len()),
@@ -102,7 +87,7 @@ fn acentos_e_utf8_invalido() {
 #[test]
 fn setenta_mil_bytes_numa_escrita_voltam_inteiros() {
     let server = Server::start("tcp-echo", &[]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     let message: Vec<u8> = (0..70_000).map(|i| b"abcdefghij\n"[i % 11]).collect();
     let expected = message.to_ascii_uppercase();
     // Escreve e lê ao mesmo tempo: se o cliente só lesse depois de escrever
@@ -122,7 +107,7 @@ fn setenta_mil_bytes_numa_escrita_voltam_inteiros() {
 #[test]
 fn reset_abrupto_seguido_de_cliente_normal() {
     let server = Server::start("tcp-echo", &[]);
-    let stream = connect(&server);
+    let stream = connect_tcp(&server);
     let mut stream_ref = &stream;
     stream_ref.write_all(b"vou sumir").unwrap();
     assert!(server.wait_for_log("\"vou sumir\""));
@@ -136,7 +121,7 @@ fn reset_abrupto_seguido_de_cliente_normal() {
         "{:?}",
         server.log()
     );
-    let mut next = connect(&server);
+    let mut next = connect_tcp(&server);
     next.write_all(b"ainda aqui").unwrap();
     assert_eq!(read_n(&mut next, 10), b"AINDA AQUI");
 }
@@ -145,8 +130,8 @@ fn reset_abrupto_seguido_de_cliente_normal() {
 fn conexoes_simultaneas_sao_atendidas_em_paralelo() {
     let server = Server::start("tcp-echo", &[]);
     // A primeira conexão fica aberta e parada; as outras são atendidas mesmo assim.
-    let _quiet = connect(&server);
-    let mut streams: Vec<TcpStream> = (0..10).map(|_| connect(&server)).collect();
+    let _quiet = connect_tcp(&server);
+    let mut streams: Vec<TcpStream> = (0..10).map(|_| connect_tcp(&server)).collect();
     for (i, stream) in streams.iter_mut().enumerate() {
         stream
             .write_all(format!("conexão {i}\n").as_bytes())
@@ -161,21 +146,21 @@ fn conexoes_simultaneas_sao_atendidas_em_paralelo() {
 #[test]
 fn conexao_acima_do_limite_recebe_aviso_e_o_servidor_se_recupera() {
     let server = Server::start("tcp-echo", &["--max-conexoes", "2"]);
-    let mut first = connect(&server);
-    let mut second = connect(&server);
+    let mut first = connect_tcp(&server);
+    let mut second = connect_tcp(&server);
     first.write_all(b"um").unwrap();
     second.write_all(b"dois").unwrap();
     assert_eq!(read_n(&mut first, 2), b"UM");
     assert_eq!(read_n(&mut second, 4), b"DOIS");
 
-    let mut third = connect(&server);
+    let mut third = connect_tcp(&server);
     let mut notice = String::new();
     third.read_to_string(&mut notice).unwrap();
     assert!(notice.contains("servidor lotado"), "{notice}");
 
     drop(first);
     assert!(server.wait_for_log("conexão encerrada pelo cliente (2 bytes)"));
-    let mut fourth = connect(&server);
+    let mut fourth = connect_tcp(&server);
     fourth.write_all(b"quatro").unwrap();
     assert_eq!(read_n(&mut fourth, 6), b"QUATRO");
 }
@@ -185,7 +170,7 @@ fn cliente_recusado_que_ja_enviou_uma_frase_ve_o_aviso() {
     // O cliente real manda a frase assim que conecta; sem ler esses bytes,
     // o servidor fecharia com RST e o aviso se perderia.
     let server = Server::start("tcp-echo", &["--max-conexoes", "1"]);
-    let _occupied = connect(&server);
+    let _occupied = connect_tcp(&server);
     assert!(server.wait_for_log("conexão aberta"));
     let port = server.port().to_string();
     for _ in 0..5 {
@@ -206,7 +191,7 @@ fn cliente_recusado_que_ja_enviou_uma_frase_ve_o_aviso() {
 #[test]
 fn conexao_ociosa_e_fechada_pelo_servidor() {
     let server = Server::start("tcp-echo", &["--ocioso", "0.3"]);
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     stream.write_all(b"oi").unwrap();
     assert_eq!(read_n(&mut stream, 2), b"OI");
     // Sem mandar mais nada, o servidor fecha: a leitura vê o fim (0 bytes).
@@ -274,37 +259,22 @@ fn segundo_servidor_na_porta_ocupada_explica_e_sai() {
         "{}",
         output.stderr
     );
-    let mut stream = connect(&server);
+    let mut stream = connect_tcp(&server);
     stream.write_all(b"ok").unwrap();
     assert_eq!(read_n(&mut stream, 2), b"OK");
 }
 
 #[test]
 fn servidor_em_ipv6_atende_ipv6_e_ipv4() {
-    if std::net::TcpListener::bind("[::1]:0").is_err() {
-        eprintln!("AVISO: IPv6 indisponível nesta máquina; teste ignorado");
-        return;
-    }
-    let server = Server::start_with(
-        "tcp-echo",
-        &["servidor", "--endereco", "::", "--porta", "0"],
-    );
-    let port = server.port().to_string();
-    for host in ["::1", "127.0.0.1", "localhost"] {
-        let output = run(
-            "tcp-echo",
-            &["cliente", "--servidor", host, "--porta", &port, "ip"],
-            b"",
-        );
-        assert!(output.status.success(), "{host}: {}", output.stderr);
-        assert_eq!(output.stdout_text(), "IP\n");
+    if avaliacao::ipv6_available() {
+        avaliacao::assert_dual_stack("tcp-echo");
     }
 }
 
 #[test]
 fn ctrl_c_encerra_o_servidor_com_uma_ultima_linha() {
     let mut server = Server::start("tcp-echo", &[]);
-    let _open = connect(&server);
+    let _open = connect_tcp(&server);
     assert!(server.wait_for_log("conexão aberta"));
     let status = server.stop_with("INT");
     assert!(status.success(), "saída: {status:?}");

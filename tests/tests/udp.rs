@@ -187,24 +187,8 @@ fn segundo_servidor_na_porta_ocupada_explica_e_sai() {
 
 #[test]
 fn servidor_em_ipv6_atende_ipv6_e_ipv4() {
-    let Ok(probe) = UdpSocket::bind("[::1]:0") else {
-        eprintln!("AVISO: IPv6 indisponível nesta máquina; teste ignorado");
-        return;
-    };
-    drop(probe);
-    let server = Server::start_with(
-        "udp-echo",
-        &["servidor", "--endereco", "::", "--porta", "0"],
-    );
-    let port = server.port().to_string();
-    for host in ["::1", "127.0.0.1", "localhost"] {
-        let output = run(
-            "udp-echo",
-            &["cliente", "--servidor", host, "--porta", &port, "ip"],
-            b"",
-        );
-        assert!(output.status.success(), "{host}: {}", output.stderr);
-        assert_eq!(output.stdout_text(), "IP\n");
+    if avaliacao::ipv6_available() {
+        avaliacao::assert_dual_stack("udp-echo");
     }
 }
 
