@@ -133,7 +133,19 @@ pub fn grade(
         return zero(format!("não foi possível copiar a entrega: {err}"));
     }
     let deadline = Instant::now() + limit;
-    // Primeiro compila tudo (dá um erro só, se não compilar)...
+    // Primeiro os programas (`udp-echo`, `tcp-echo`): se um deles não
+    // compila, os exercícios que só usam a biblioteca ainda valem, e a
+    // observação diz o porquê dos outros.
+    let mut notes = Vec::new();
+    let mut bins = cargo(work, target);
+    bins.args(["build", "--bins", "-p", "udp-echo", "-p", "tcp-echo"]);
+    match run_with_limit(bins, deadline) {
+        Err(err) => return zero(format!("não foi possível rodar o cargo: {err}")),
+        Ok(Outcome::TimedOut) => return zero("a compilação passou do tempo-limite".into()),
+        Ok(Outcome::Finished(false, output)) => notes.push(compile_error(&output)),
+        Ok(Outcome::Finished(true, _)) => {}
+    }
+    // Depois os testes (sem eles, nada pode rodar)...
     let mut build = cargo(work, target);
     build.args(["test", "--no-run", "-p", "avaliacao"]);
     for exercise in exercises {
@@ -142,14 +154,7 @@ pub fn grade(
     match run_with_limit(build, deadline) {
         Err(err) => return zero(format!("não foi possível rodar o cargo: {err}")),
         Ok(Outcome::TimedOut) => return zero("a compilação passou do tempo-limite".into()),
-        Ok(Outcome::Finished(false, output)) => {
-            let error = output
-                .lines()
-                .find(|l| l.starts_with("error"))
-                .unwrap_or("erro de compilação")
-                .to_string();
-            return zero(format!("não compila: {error}"));
-        }
+        Ok(Outcome::Finished(false, output)) => return zero(compile_error(&output)),
         Ok(Outcome::Finished(true, _)) => {}
     }
     // ...depois roda os testes de cada exercício, um por vez.
@@ -170,16 +175,28 @@ pub fn grade(
             }
         }
     }
-    let notes = if failed.is_empty() {
-        String::new()
-    } else {
-        format!("falhou: {}", failed.join(" "))
-    };
+    if !failed.is_empty() {
+        notes.push(format!("falhou: {}", failed.join(" ")));
+    }
     Grade {
         student,
         points,
-        notes,
+        notes: notes.join("; "),
     }
+}
+
+/// "não compila: " e o primeiro erro do compilador, com o lugar dele.
+fn compile_error(output: &str) -> String {
+    let mut lines = output.lines();
+    let error = lines
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("erro de compilação");
+    let place = lines
+        .next()
+        .and_then(|l| l.trim().strip_prefix("--> "))
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
+    format!("não compila: {error}{place}")
 }
 
 /// Um `cargo` que roda em `work`, sem rede, com a pasta de compilação `target`.
@@ -190,6 +207,9 @@ fn cargo(work: &Path, target: &Path) -> Command {
         .current_dir(work)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_TERM_COLOR", "never")
+        // Sem informação de depuração: compila e liga mais rápido, e a
+        // correção não precisa dela.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .env_remove("RUSTFLAGS")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -343,6 +363,16 @@ pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn erro_de_compilacao_com_o_lugar() {
+        let output = "   Compiling udp-echo v0.1.0\nerror: expected `;`, found `erro`\n  --> udp-echo/src/server.rs:58:46\n   |\n";
+        assert_eq!(
+            compile_error(output),
+            "não compila: error: expected `;`, found `erro` (udp-echo/src/server.rs:58:46)"
+        );
+        assert_eq!(compile_error(""), "não compila: erro de compilação");
+    }
 
     #[test]
     fn csv_com_total_na_ultima_coluna() {
