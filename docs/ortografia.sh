@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Verifica a ortografia (pt_BR) do texto do livro: docs/src/*.md.
+# Verifica a ortografia (pt_BR) do texto do livro: docs/src/**/*.md.
 #
 # Uso (de qualquer pasta):
 #     bash docs/ortografia.sh            # todos os capítulos
@@ -31,7 +31,7 @@ fi
 if [[ $# -gt 0 ]]; then
     files=("$@")
 else
-    files=("$DOCS"/src/*.md)
+    mapfile -t files < <(find "$DOCS/src" -name '*.md' | sort)
 fi
 
 # Tira do Markdown tudo o que não é prosa, mantendo a numeração das linhas.

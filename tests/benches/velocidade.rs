@@ -11,7 +11,8 @@
 //! mediana. Os nossos servidores rodam com as opções padrão e o log num arquivo.
 //!
 //! Variáveis: `BENCH_SEGUNDOS` (duração de cada rodada, padrão 2),
-//! `BENCH_RODADAS` (padrão 5). Com `-- --gravar`, o resultado vai também para
+//! `BENCH_RODADAS` (padrão 5), `BENCH_CENARIO` (só os cenários cujo nome
+//! contém o texto dado). Com `-- --gravar`, o resultado vai também para
 //! `docs/BENCHMARKS.md`.
 
 use std::fs::File;
@@ -272,7 +273,9 @@ fn main() {
         "| cenário | referência | nosso | nosso ÷ referência | meta | Python das notas |\n\
          | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
-    for scenario in &scenarios {
+    // BENCH_CENARIO=UDP mede só os cenários cujo nome contém "UDP".
+    let only = std::env::var("BENCH_CENARIO").unwrap_or_default();
+    for scenario in scenarios.iter().filter(|s| s.name.contains(&only)) {
         eprintln!("medindo: {}", scenario.name);
         let args: Vec<&str> = scenario.args.iter().map(String::as_str).collect();
         let (reference, mine) = if scenario.program == "udp-echo" {
@@ -316,7 +319,12 @@ fn main() {
     }
 
     // 500 conexões de uma vez: meta absoluta (todas respondidas em 100 ms).
-    eprintln!("medindo: 500 conexões simultâneas");
+    let burst_name = "500 conexões simultâneas";
+    if !burst_name.contains(&only) {
+        println!("\n{table}");
+        return;
+    }
+    eprintln!("medindo: {burst_name}");
     let burst = ["--modo", "conexoes", "--conexoes", "500", "--espera", "2"];
     for (label, server) in [
         ("referência (backlog 128)", reference_tcp()),

@@ -171,11 +171,16 @@ impl Server {
     /// Manda o sinal `signal` (`"INT"` é o Ctrl+C) e espera o servidor sair
     /// e a última linha dele ser lida.
     pub fn stop_with(&mut self, signal: &str) -> ExitStatus {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill")
-            .args([format!("-{signal}").as_str(), &pid])
-            .status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} falhou");
+        let number = match signal {
+            "INT" => libc::SIGINT,
+            "TERM" => libc::SIGTERM,
+            other => panic!("sinal desconhecido: {other}"),
+        };
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        // SAFETY: kill só manda um sinal, ao processo do servidor que
+        // iniciamos (e que ainda não foi recolhido com wait).
+        let sent = unsafe { libc::kill(pid, number) };
+        assert_eq!(sent, 0, "não foi possível mandar SIG{signal}");
         let status =
             wait_child(&mut self.child, PATIENCE).expect("o servidor não saiu após o sinal");
         // A thread que lê a saída termina quando o servidor fecha a saída dele.

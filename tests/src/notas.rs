@@ -285,9 +285,17 @@ fn run_with_limit(mut command: Command, deadline: Instant) -> std::io::Result<Ou
         if Instant::now() >= deadline {
             #[cfg(unix)]
             {
-                let _ = Command::new("kill")
-                    .args(["-KILL", &format!("-{}", child.id())])
-                    .status();
+                // O grupo inteiro (o cargo, os testes e os servidores que eles
+                // subiram). Direto pelo sistema, sem o comando `kill`: o do
+                // procps lê mal um "-PGID" e pode mandar o sinal para -1,
+                // isto é, para todos os processos do usuário.
+                if let Some(group) = libc::pid_t::try_from(child.id()).ok().filter(|g| *g > 1) {
+                    // SAFETY: killpg só manda um sinal; `group` é o grupo que
+                    // criamos com process_group(0) para este filho.
+                    unsafe {
+                        libc::killpg(group, libc::SIGKILL);
+                    }
+                }
             }
             let _ = child.kill();
             let _ = child.wait();
@@ -363,6 +371,22 @@ pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn tempo_limite_mata_o_grupo_e_so_ele() {
+        // Um "cargo" que não termina e deixa um filho pendurado.
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", "sleep 30 & sleep 30"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let outcome = run_with_limit(command, Instant::now() + Duration::from_millis(300)).unwrap();
+        assert!(matches!(outcome, Outcome::TimedOut));
+        // Os dois `sleep` morreram: os canais de saída fecharam logo.
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
 
     #[test]
     fn erro_de_compilacao_com_o_lugar() {
