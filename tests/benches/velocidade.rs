@@ -206,7 +206,7 @@ fn main() {
         args.extend(["--duracao".to_string(), seconds.clone()]);
         args
     };
-    let scenarios = vec![
+    let scenarios = [
         Scenario {
             name: "UDP ping-pong, 64 B, 1 cliente",
             program: "udp-echo",
