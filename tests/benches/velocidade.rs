@@ -311,9 +311,9 @@ fn main() {
             scenario.name,
             show(r),
             show(o),
-            ratio.map_or("—".into(), |x| format!("{x:.2}")),
+            ratio.map_or("—".into(), |x| decimal(x, 2)),
             if met { "✅" } else { "❌" },
-            scenario.target,
+            decimal(scenario.target, 2),
             show(p),
         ));
     }
