@@ -1,6 +1,9 @@
 //! As contas dos subcomandos `bench`: percentis do tempo de ida e volta (RTT),
 //! vazão, e números escritos do jeito brasileiro (`1 234 567`, `12,5`).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread;
 use std::time::Duration;
 
 /// Tempos de ida e volta medidos, em microssegundos.
@@ -85,6 +88,44 @@ pub struct Summary {
     pub mean: f64,
     /// O desvio padrão: o quanto as medidas variam em torno da média.
     pub mdev: f64,
+}
+
+/// O progresso de um `bench`: a cada segundo, uma linha na saída de erro com
+/// quanto `progress` andou nesse segundo (`  3 s:   84 210 respostas/s`).
+#[derive(Debug)]
+pub struct Ticker {
+    stop: Arc<AtomicBool>,
+    handle: thread::JoinHandle<()>,
+}
+
+impl Ticker {
+    /// Começa a mostrar o progresso, numa thread.
+    pub fn start(progress: Arc<AtomicU64>, unit: &'static str) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let handle = thread::spawn(move || {
+            let mut last = 0;
+            for second in 1.. {
+                // Dez esperas curtas, para parar logo quando o bench acaba.
+                for _ in 0..10 {
+                    thread::sleep(Duration::from_millis(100));
+                    if flag.load(Ordering::Relaxed) {
+                        return;
+                    }
+                }
+                let now = progress.load(Ordering::Relaxed);
+                eprintln!("  {second:>3} s: {:>14} {unit}", thousands(now - last));
+                last = now;
+            }
+        });
+        Ticker { stop, handle }
+    }
+
+    /// Para de mostrar o progresso.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.handle.join();
+    }
 }
 
 /// Um inteiro com espaços a cada três dígitos: `1234567` → `"1 234 567"`.

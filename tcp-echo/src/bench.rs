@@ -22,7 +22,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stats::{Latencies, decimal, per_second, thousands};
+use common::stats::{Latencies, Ticker, decimal, per_second, thousands};
 use common::{Error, out};
 
 /// O que medir (os nomes são os da linha de comando; veja o começo do arquivo).
@@ -360,41 +360,6 @@ fn unit(mode: Mode) -> &'static str {
         Mode::Fluxo => "bytes/s",
         Mode::Conexoes => "conexões respondidas",
         Mode::UmaPorConexao => "conexões/s",
-    }
-}
-
-/// Mostra o progresso a cada segundo, numa thread.
-struct Ticker {
-    stop: Arc<std::sync::atomic::AtomicBool>,
-    handle: thread::JoinHandle<()>,
-}
-
-impl Ticker {
-    fn start(progress: Arc<AtomicU64>, unit: &'static str) -> Ticker {
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let handle = thread::spawn(move || {
-            let mut last = 0;
-            let mut second = 0;
-            loop {
-                for _ in 0..10 {
-                    thread::sleep(Duration::from_millis(100));
-                    if flag.load(Ordering::Relaxed) {
-                        return;
-                    }
-                }
-                second += 1;
-                let now = progress.load(Ordering::Relaxed);
-                eprintln!("  {second:>3} s: {:>14} {unit}", thousands(now - last));
-                last = now;
-            }
-        });
-        Ticker { stop, handle }
-    }
-
-    fn stop(self) {
-        self.stop.store(true, Ordering::Relaxed);
-        let _ = self.handle.join();
     }
 }
 

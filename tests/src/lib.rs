@@ -384,6 +384,20 @@ pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output
     run("udp-echo", &args, b"")
 }
 
+/// Um segundo `program servidor` na porta de `server` tem de sair com
+/// código 1 e dizer, em português, que a porta está em uso.
+pub fn assert_busy_port_refused(program: &str, server: &Server) {
+    let port = server.port().to_string();
+    let args = ["servidor", "--endereco", "127.0.0.1", "--porta", &port];
+    let output = run(program, &args, b"");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains("já está em uso"),
+        "{}",
+        output.stderr
+    );
+}
+
 /// O IPv6 funciona nesta máquina? Se não, avisa (o teste que perguntou não roda).
 pub fn ipv6_available() -> bool {
     let available = std::net::UdpSocket::bind("[::1]:0").is_ok();

@@ -247,18 +247,7 @@ fn cliente_sem_servidor_explica_a_recusa() {
 #[test]
 fn segundo_servidor_na_porta_ocupada_explica_e_sai() {
     let server = Server::start("tcp-echo", &[]);
-    let port = server.port().to_string();
-    let output = run(
-        "tcp-echo",
-        &["servidor", "--endereco", "127.0.0.1", "--porta", &port],
-        b"",
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        output.stderr.contains("já está em uso"),
-        "{}",
-        output.stderr
-    );
+    avaliacao::assert_busy_port_refused("tcp-echo", &server);
     let mut stream = connect_tcp(&server);
     stream.write_all(b"ok").unwrap();
     assert_eq!(read_n(&mut stream, 2), b"OK");

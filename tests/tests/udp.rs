@@ -170,18 +170,7 @@ fn cliente_desiste_apos_timeout() {
 #[test]
 fn segundo_servidor_na_porta_ocupada_explica_e_sai() {
     let server = Server::start("udp-echo", &[]);
-    let port = server.port().to_string();
-    let output = run(
-        "udp-echo",
-        &["servidor", "--endereco", "127.0.0.1", "--porta", &port],
-        b"",
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        output.stderr.contains("já está em uso"),
-        "{}",
-        output.stderr
-    );
+    avaliacao::assert_busy_port_refused("udp-echo", &server);
     assert_eq!(ask(&server, b"o primeiro continua"), b"O PRIMEIRO CONTINUA");
 }
 

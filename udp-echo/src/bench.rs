@@ -11,11 +11,11 @@
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stats::{Latencies, decimal, per_second, thousands};
+use common::stats::{Latencies, Ticker, decimal, per_second, thousands};
 use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
@@ -58,7 +58,6 @@ struct Tally {
 pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
     let answered = Arc::new(AtomicU64::new(0));
-    let done = Arc::new(AtomicBool::new(false));
     eprintln!(
         "bench UDP: {server}, {} × {} em voo, {} bytes por datagrama",
         plural(config.clients),
@@ -83,7 +82,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         };
         workers.push(thread::spawn(move || job.run()));
     }
-    let progress = spawn_progress(Arc::clone(&answered), Arc::clone(&done));
+    let ticker = Ticker::start(Arc::clone(&answered), "respostas/s");
     let mut total = Tally::default();
     for worker in workers {
         let tally = worker
@@ -98,8 +97,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         total.latencies.merge(tally.latencies);
     }
     let elapsed = started.elapsed();
-    done.store(true, Ordering::Relaxed);
-    let _ = progress.join();
+    ticker.stop();
     report(config, &total, elapsed);
     if total.answered == 0 {
         return Err(Error::new(format!(
@@ -212,26 +210,6 @@ fn is_timeout(err: &std::io::Error) -> bool {
         err.kind(),
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
     )
-}
-
-/// Mostra, a cada segundo, quantas respostas chegaram nesse segundo.
-fn spawn_progress(answered: Arc<AtomicU64>, done: Arc<AtomicBool>) -> thread::JoinHandle<()> {
-    thread::spawn(move || {
-        let mut last = 0;
-        let mut second = 0;
-        while !done.load(Ordering::Relaxed) {
-            for _ in 0..10 {
-                thread::sleep(Duration::from_millis(100));
-                if done.load(Ordering::Relaxed) {
-                    return;
-                }
-            }
-            second += 1;
-            let now = answered.load(Ordering::Relaxed);
-            eprintln!("  {second:>3} s: {:>12} respostas/s", thousands(now - last));
-            last = now;
-        }
-    })
 }
 
 fn report(config: &Config, total: &Tally, elapsed: Duration) {
