@@ -312,7 +312,7 @@ fn main() {
             show(r),
             show(o),
             ratio.map_or("—".into(), |x| decimal(x, 2)),
-            if met { "✅" } else { "❌" },
+            if met { "(ok)" } else { "(abaixo)" },
             decimal(scenario.target, 2),
             show(p),
         ));
@@ -336,7 +336,7 @@ fn main() {
         let second = field(&fields, "segunda_linha");
         table.push_str(&format!(
             "| 500 conexões de uma vez, {label} | {answered} respondidas, a última em {worst_ms:.0} ms; {second} responderam a 2ª linha após 2 s | | | todas em ≤ 100 ms {} | |\n",
-            if answered == 500.0 && second == 500.0 && worst_ms <= 100.0 { "✅" } else { "❌" },
+            if answered == 500.0 && second == 500.0 && worst_ms <= 100.0 { "(ok)" } else { "(abaixo)" },
         ));
     }
 
