@@ -171,16 +171,25 @@ impl Server {
     /// Manda o sinal `signal` (`"INT"` é o Ctrl+C) e espera o servidor sair
     /// e a última linha dele ser lida.
     pub fn stop_with(&mut self, signal: &str) -> ExitStatus {
-        let number = match signal {
-            "INT" => libc::SIGINT,
-            "TERM" => libc::SIGTERM,
-            other => panic!("sinal desconhecido: {other}"),
-        };
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-        // SAFETY: kill só manda um sinal, ao processo do servidor que
-        // iniciamos (e que ainda não foi recolhido com wait).
-        let sent = unsafe { libc::kill(pid, number) };
-        assert_eq!(sent, 0, "não foi possível mandar SIG{signal}");
+        #[cfg(unix)]
+        {
+            let number = match signal {
+                "INT" => libc::SIGINT,
+                "TERM" => libc::SIGTERM,
+                other => panic!("sinal desconhecido: {other}"),
+            };
+            let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+            // SAFETY: kill só manda um sinal, ao processo do servidor que
+            // iniciamos (e que ainda não foi recolhido com wait).
+            let sent = unsafe { libc::kill(pid, number) };
+            assert_eq!(sent, 0, "não foi possível mandar SIG{signal}");
+        }
+        // No Windows não há sinais: o servidor é só encerrado.
+        #[cfg(not(unix))]
+        {
+            let _ = signal;
+            let _ = self.child.kill();
+        }
         let status =
             wait_child(&mut self.child, PATIENCE).expect("o servidor não saiu após o sinal");
         // A thread que lê a saída termina quando o servidor fecha a saída dele.
