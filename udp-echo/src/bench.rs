@@ -54,6 +54,19 @@ struct Tally {
     latencies: Latencies,
 }
 
+impl Tally {
+    /// Soma a este o que outro cliente contou.
+    fn add(&mut self, other: Tally) {
+        self.sent += other.sent;
+        self.answered += other.answered;
+        self.lost += other.lost;
+        self.late += other.late;
+        self.wrong += other.wrong;
+        self.errors += other.errors;
+        self.latencies.merge(other.latencies);
+    }
+}
+
 /// Roda o bench e mostra o resultado.
 pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
@@ -88,13 +101,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         let tally = worker
             .join()
             .map_err(|_| Error::new("uma thread do bench falhou"))?;
-        total.sent += tally.sent;
-        total.answered += tally.answered;
-        total.lost += tally.lost;
-        total.late += tally.late;
-        total.wrong += tally.wrong;
-        total.errors += tally.errors;
-        total.latencies.merge(tally.latencies);
+        total.add(tally);
     }
     let elapsed = started.elapsed();
     ticker.stop();
