@@ -96,9 +96,12 @@ fn translate_arg(arg: Arg) -> Arg {
         .iter()
         .map(|v| v.to_string_lossy().into_owned())
         .collect();
+    // Uma opção sem valor (`--sem-isolamento`) não tem valores a listar.
+    let takes_value = arg.get_action().takes_values();
     let values: Vec<String> = arg
         .get_possible_values()
         .iter()
+        .filter(|_| takes_value)
         .filter(|v| !v.is_hide_set())
         .map(|v| v.get_name().to_string())
         .collect();

@@ -216,6 +216,20 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
     Ok(report)
 }
 
+/// Os trechos marcados como exercício nos arquivos Rust de `source`, sem
+/// escrever nada (para saber de que programa é cada exercício).
+pub fn regions(source: &Path) -> Result<Vec<Region>, String> {
+    let mut regions = Vec::new();
+    for relative in files(source)? {
+        if relative.extension().is_some_and(|e| e == "rs") {
+            if let Ok(text) = fs::read_to_string(source.join(&relative)) {
+                regions.extend(strip_rust(&text, &relative)?.1);
+            }
+        }
+    }
+    Ok(regions)
+}
+
 /// Linhas das soluções que aparecem no kit: não deveria haver nenhuma.
 ///
 /// Só contam linhas com conteúdo (12 caracteres ou mais, sem ser comentário

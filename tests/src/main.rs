@@ -3,7 +3,7 @@
 //! - `cargo run -p avaliacao -- kit DESTINO`: escreve o kit do aluno.
 //! - `cargo run -p avaliacao -- notas PASTA`: corrige as entregas de uma turma.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -34,9 +34,22 @@ enum Command {
         /// Arquivo de pontos (linhas "exercicio_01 10"); sem ele, tests/pontos.txt
         #[arg(long = "pontos", value_name = "ARQUIVO")]
         points: Option<PathBuf>,
-        /// Tempo-limite para compilar e testar cada entrega, em segundos
-        #[arg(long = "limite", value_name = "SEG", default_value = "600", value_parser = common::cli::seconds)]
+        /// Tempo-limite dos testes de cada exercício, em segundos
+        #[arg(long = "limite", value_name = "SEG", default_value = "60", value_parser = common::cli::seconds)]
         limit: Duration,
+        /// Tempo-limite para compilar cada entrega, em segundos
+        #[arg(long = "limite-compilacao", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
+        build_limit: Duration,
+        /// Quantas entregas corrigir ao mesmo tempo [padrão: o número de núcleos]
+        #[arg(long = "paralelo", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        parallel: Option<u16>,
+        /// Corrige de novo só este aluno (o nome da pasta) e atualiza a linha dele
+        #[arg(long = "aluno", value_name = "NOME")]
+        student: Option<String>,
+        /// Roda o código dos alunos sem a caixa de areia (bubblewrap): ele
+        /// poderá ler e mudar tudo o que você pode
+        #[arg(long = "sem-isolamento")]
+        unisolated: bool,
     },
 }
 
@@ -48,7 +61,27 @@ fn main() -> ExitCode {
             folder,
             points,
             limit,
-        } => grade_class(&folder, points.as_deref(), limit),
+            build_limit,
+            parallel,
+            student,
+            unisolated,
+        } => {
+            let limits = notas::Limits {
+                build: build_limit,
+                exercise: limit,
+            };
+            let parallel = parallel
+                .map(usize::from)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            grade_class(
+                &folder,
+                points.as_deref(),
+                limits,
+                parallel,
+                student.as_deref(),
+                unisolated,
+            )
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,7 +92,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn make_kit(destination: &std::path::Path) -> Result<(), String> {
+fn make_kit(destination: &Path) -> Result<(), String> {
     let source = workspace_root();
     let report = kit::make(&source, destination)?;
     let leaks = kit::leaks(&source, destination, &report)?;
@@ -84,10 +117,14 @@ fn make_kit(destination: &std::path::Path) -> Result<(), String> {
 }
 
 fn grade_class(
-    folder: &std::path::Path,
-    points: Option<&std::path::Path>,
-    limit: Duration,
+    folder: &Path,
+    points: Option<&Path>,
+    limits: notas::Limits,
+    parallel: usize,
+    only: Option<&str>,
+    unisolated: bool,
 ) -> Result<(), String> {
+    let started = Instant::now();
     let reference = workspace_root();
     let exercises = notas::exercises(&reference, points)?;
     if exercises.is_empty() {
@@ -100,51 +137,50 @@ fn grade_class(
             folder.display()
         ));
     }
-    let work = folder.join(".avaliacao");
-    let target = work.join("target");
-    let mut grades = Vec::new();
-    let started = Instant::now();
-    for (index, submission) in submissions.iter().enumerate() {
-        let name = submission
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        eprintln!(
-            "[{}/{}] {name}: compilando e testando...",
-            index + 1,
-            submissions.len()
-        );
-        let one = Instant::now();
-        let grade = notas::grade(
-            &reference,
-            submission,
-            &exercises,
-            &work.join("entrega"),
-            &target,
-            limit,
-        );
-        eprintln!(
-            "[{}/{}] {name}: {} de {} pontos ({} s){}",
-            index + 1,
-            submissions.len(),
-            grade.total(),
-            exercises.iter().map(|e| e.points).sum::<f64>(),
-            one.elapsed().as_secs(),
-            if grade.notes.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", grade.notes)
+    let chosen: Vec<PathBuf> = match only {
+        None => submissions.clone(),
+        Some(name) => {
+            let found: Vec<PathBuf> = submissions
+                .iter()
+                .filter(|s| notas::entregas::student(s) == name)
+                .cloned()
+                .collect();
+            if found.is_empty() {
+                return Err(format!("não há entrega {name} em {}", folder.display()));
             }
+            found
+        }
+    };
+    let sandbox = if unisolated {
+        eprintln!(
+            "ATENÇÃO: sem isolamento. O código dos alunos roda como você: pode ler e \
+             apagar os seus arquivos, ler a solução, usar a rede e deixar processos \
+             rodando. Use só com entregas em que você confia."
         );
-        grades.push(grade);
-    }
-    print!("{}", notas::table(&exercises, &grades));
-    let csv = folder.join("notas.csv");
-    std::fs::write(&csv, notas::csv(&exercises, &grades))
-        .map_err(|e| format!("{}: {e}", csv.display()))?;
+        notas::Sandbox::unisolated()?
+    } else {
+        notas::Sandbox::isolated()?
+    };
+    let progress = |line: &str| eprintln!("{line}");
+    let grader = notas::Grader::prepare(
+        &reference,
+        &folder.join(".avaliacao"),
+        exercises,
+        sandbox,
+        limits,
+        &progress,
+    )?;
+    eprintln!(
+        "corrigindo {} entrega(s), {parallel} de cada vez...",
+        chosen.len()
+    );
+    notas::turma::grade_all(&grader, &chosen, parallel, &progress)?;
+    let grades = notas::turma::load_all(&grader, &submissions)?;
+    print!("{}", notas::table(&grader.exercises, &grades));
+    let csv = notas::turma::write_csv(folder, &grader, &grades)?;
     println!(
-        "\n{} entregas corrigidas em {} s; tabela em {}",
-        grades.len(),
+        "\n{} entrega(s) corrigida(s) em {} s; tabela em {}",
+        chosen.len(),
         started.elapsed().as_secs(),
         csv.display()
     );

@@ -1,27 +1,12 @@
-//! O kit do aluno e a correção, de ponta a ponta: o kit compila, cada
-//! exercício falha no kit e passa na referência, nada da solução vaza, e o
-//! `notas` dá nota cheia à referência e zero ao kit.
-//!
-//! É o teste mais demorado do projeto (compila o workspace mais duas vezes,
-//! numa pasta `target` própria): um a dois minutos na primeira vez.
+//! O kit do aluno: cada exercício marcado tem um arquivo de teste, nada da
+//! solução vaza, e o livro do kit não tem include quebrado.
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 
 use avaliacao::{kit, notas, workspace_root};
 
-fn copy_reference(to: &Path) {
-    let root = workspace_root();
-    for relative in kit::files(&root).unwrap() {
-        let target = to.join(&relative);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(root.join(&relative), target).unwrap();
-    }
-}
-
 #[test]
-fn kit_compila_falha_cada_exercicio_e_a_referencia_tira_nota_cheia() {
+fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
     let root = workspace_root();
     let class = root.join("target/teste-do-kit/turma");
     let _ = fs::remove_dir_all(class.join("kit"));
@@ -54,39 +39,6 @@ fn kit_compila_falha_cada_exercicio_e_a_referencia_tira_nota_cheia() {
     assert!(!class.join("kit/.git").exists());
     assert!(!class.join("kit/target").exists());
 
-    copy_reference(&class.join("referencia"));
-
-    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
-        .arg("notas")
-        .arg(&class)
-        .args(["--limite", "1200"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    eprintln!("{stdout}");
-
-    let csv = fs::read_to_string(class.join("notas.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
-    let full: f64 = exercises.iter().map(|e| e.points).sum();
-    let total = |student: &str| -> f64 {
-        let row = rows
-            .iter()
-            .find(|r| r[0] == format!("\"{student}\""))
-            .unwrap_or_else(|| panic!("{student} não está na tabela:\n{csv}"));
-        row.last().unwrap().parse().unwrap()
-    };
-    assert_eq!(total("referencia"), full, "{csv}");
-    assert_eq!(total("kit"), 0.0, "{csv}");
-    // O kit compila: ele perde os pontos por falhar nos testes, não por erro de compilação.
-    let kit_row = csv.lines().find(|l| l.starts_with("\"kit\"")).unwrap();
-    assert!(!kit_row.contains("não compila"), "{kit_row}");
-    for exercise in &exercises {
-        assert!(
-            kit_row.contains(&exercise.test),
-            "{} devia falhar no kit: {kit_row}",
-            exercise.test
-        );
-    }
+    // Que o kit compila e zera, e a referência tira nota cheia, o teste da
+    // correção (`correcao.rs`) confere junto com a turma hostil.
 }

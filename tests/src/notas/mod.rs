@@ -1,0 +1,784 @@
+//! A correção de uma turma: roda os testes do professor no código de cada
+//! aluno, isolado, com limites, e dá pontos por teste.
+//!
+//! O caminho de uma entrega, um arquivo por passo:
+//!
+//! 1. [`entregas`]: acha as entregas (uma subpasta por aluno);
+//! 2. [`selecao`]: tira da entrega só o código que o aluno edita; todo o
+//!    resto (manifestos, `Cargo.lock`, `.cargo/`, `build.rs`, testes) vem
+//!    do kit gerado da referência;
+//! 3. [`isolamento`]: compila e roda cada exercício numa caixa de areia
+//!    (bubblewrap), com tempo-limite e sem deixar processo vivo;
+//! 4. [`relatorio`]: lê o relatório do harness de testes (um teste só passa
+//!    quando o harness diz, pelo nome);
+//! 5. [`pontos`]: divide os pontos de cada exercício entre os testes dele;
+//! 6. [`tabela`]: escreve a tabela e o CSV.
+//!
+//! Antes da primeira entrega, a correção monta uma base — o kit do aluno
+//! gerado da referência (nunca a solução) — e a compila uma vez numa pasta
+//! `semente`: as dependências (clap, socket2, ...) ficam prontas, e cada
+//! entrega começa de uma cópia dela e só recompila o que o aluno mudou.
+
+pub mod entregas;
+pub mod isolamento;
+pub mod pontos;
+pub mod relatorio;
+pub mod selecao;
+pub mod tabela;
+pub mod turma;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use entregas::submissions;
+pub use isolamento::Sandbox;
+pub use pontos::{Exercise, exercises};
+pub use tabela::{csv, table};
+
+use isolamento::{Ending, Run};
+use relatorio::Status;
+
+/// Os programas que o aluno edita, na ordem em que dependem uns dos outros.
+pub const CRATES: [&str; 3] = ["common", "udp-echo", "tcp-echo"];
+
+/// Os limites da correção.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Tempo para compilar uma entrega (todos os passos juntos).
+    pub build: Duration,
+    /// Tempo para os testes de um exercício (a primeira rodada e as
+    /// repetições juntas): um laço infinito custa um exercício, não todos.
+    pub exercise: Duration,
+}
+
+/// O que aconteceu com um teste.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestOutcome {
+    /// Passou.
+    Passed,
+    /// Falhou, passou ao repetir: conta, e fica marcado como instável.
+    Flaky,
+    /// Falhou (com a mensagem do teste).
+    Failed(String),
+    /// O exercício passou do tempo-limite antes de este teste terminar.
+    TimedOut,
+    /// O programa de teste saiu antes de o harness relatar este teste.
+    DidNotFinish,
+}
+
+impl TestOutcome {
+    /// Conta pontos?
+    pub fn counts(&self) -> bool {
+        matches!(self, TestOutcome::Passed | TestOutcome::Flaky)
+    }
+}
+
+/// A nota de um exercício.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExerciseGrade {
+    /// Os pontos.
+    pub points: f64,
+    /// Cada teste esperado e o que aconteceu com ele.
+    pub tests: Vec<(String, TestOutcome)>,
+    /// Por que nenhum teste rodou (não compila, por exemplo).
+    pub note: Option<String>,
+}
+
+/// A nota de um aluno.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    /// O nome da pasta da entrega.
+    pub student: String,
+    /// Um por exercício, na ordem dos exercícios.
+    pub exercises: Vec<ExerciseGrade>,
+    /// Observações gerais (um programa que não compila, por exemplo).
+    pub notes: Vec<String>,
+    /// O que a entrega tinha e não foi usado.
+    pub ignored: Vec<String>,
+}
+
+impl Grade {
+    /// Uma nota zero, com o motivo.
+    pub fn zero(student: &str, count: usize, why: String) -> Grade {
+        Grade {
+            student: student.to_string(),
+            exercises: vec![
+                ExerciseGrade {
+                    points: 0.0,
+                    tests: Vec::new(),
+                    note: None,
+                };
+                count
+            ],
+            notes: vec![why],
+            ignored: Vec::new(),
+        }
+    }
+
+    /// Os pontos de cada exercício.
+    pub fn points(&self) -> Vec<f64> {
+        self.exercises.iter().map(|e| e.points).collect()
+    }
+
+    /// A soma dos pontos.
+    pub fn total(&self) -> f64 {
+        pontos::round2(self.points().iter().sum())
+    }
+
+    /// Uma linha para a tabela: o que deu errado, exercício por exercício.
+    pub fn summary(&self) -> String {
+        let mut parts = self.notes.clone();
+        for (index, exercise) in self.exercises.iter().enumerate() {
+            let label = format!("ex{:02}", index + 1);
+            if let Some(note) = &exercise.note {
+                parts.push(format!("{label}: {note}"));
+                continue;
+            }
+            let total = exercise.tests.len();
+            let passed = exercise.tests.iter().filter(|(_, o)| o.counts()).count();
+            let has = |wanted: &TestOutcome| exercise.tests.iter().any(|(_, o)| o == wanted);
+            let mut extra: Vec<String> = Vec::new();
+            if has(&TestOutcome::TimedOut) {
+                extra.push("tempo-limite".into());
+            }
+            if has(&TestOutcome::DidNotFinish) {
+                extra.push("os testes não rodaram até o fim".into());
+            }
+            if has(&TestOutcome::Flaky) {
+                extra.push("instável".into());
+            }
+            let failed: Vec<&str> = exercise
+                .tests
+                .iter()
+                .filter(|(_, o)| matches!(o, TestOutcome::Failed(_)))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            // Os nomes só quando são poucos: a lista completa, com as
+            // mensagens, é para a devolutiva do aluno, não para a tabela.
+            if !failed.is_empty() && failed.len() <= 2 && passed > 0 {
+                extra.insert(0, format!("falhou {}", failed.join(" ")));
+            }
+            if passed < total || !extra.is_empty() {
+                parts.push(format!(
+                    "{label}: {passed}/{total} testes{}",
+                    if extra.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", extra.join("; "))
+                    }
+                ));
+            }
+        }
+        if !self.ignored.is_empty() {
+            let shown: Vec<&str> = self
+                .ignored
+                .iter()
+                .take(3)
+                .map(|i| i.split(" (").next().unwrap_or(i))
+                .collect();
+            let more = self.ignored.len().saturating_sub(shown.len());
+            parts.push(format!(
+                "ignorados: {}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" e mais {more}")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// O corretor de uma turma: a base compilada, os testes esperados, a caixa.
+#[derive(Debug)]
+pub struct Grader {
+    /// Os exercícios, com os pontos.
+    pub exercises: Vec<Exercise>,
+    /// Os nomes dos testes de cada exercício (da base: o que deve rodar).
+    pub expected: Vec<Vec<String>>,
+    /// De qual programa (`udp-echo`...) é cada exercício, pelo número.
+    owners: BTreeMap<u32, String>,
+    sandbox: Sandbox,
+    limits: Limits,
+    /// A pasta de trabalho da correção (`PASTA/.avaliacao`).
+    work: PathBuf,
+    base: PathBuf,
+    seed: PathBuf,
+}
+
+impl Grader {
+    /// Monta a base (o kit gerado de `reference`) em `work` e a compila
+    /// uma vez, na caixa; lê os nomes dos testes de cada exercício.
+    pub fn prepare(
+        reference: &Path,
+        work: &Path,
+        exercises: Vec<Exercise>,
+        sandbox: Sandbox,
+        limits: Limits,
+        progress: &dyn Fn(&str),
+    ) -> Result<Grader, String> {
+        fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
+        let base = work.join("base");
+        let seed = work.join("semente");
+        let stamp = stamp(reference)?;
+        let stamp_file = work.join("base.carimbo");
+        let regions = crate::kit::regions(reference)?;
+        if fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) || !base.is_dir()
+        {
+            progress("montando a base (o kit do aluno gerado da referência)...");
+            let _ = fs::remove_dir_all(&base);
+            let _ = fs::remove_dir_all(&seed);
+            crate::kit::make(reference, &base)?;
+            fs::write(&stamp_file, &stamp).map_err(|e| e.to_string())?;
+        }
+        fs::create_dir_all(&seed).map_err(|e| e.to_string())?;
+        let owners = regions
+            .iter()
+            .filter_map(|r| {
+                let first = r.file.components().next()?;
+                Some((r.exercise, first.as_os_str().to_string_lossy().into_owned()))
+            })
+            .collect();
+        let mut grader = Grader {
+            exercises,
+            expected: Vec::new(),
+            owners,
+            sandbox,
+            limits,
+            work: work.to_path_buf(),
+            base,
+            seed,
+        };
+        progress("compilando a base uma vez (as dependências ficam prontas para todos)...");
+        let deadline = Instant::now() + grader.limits.build * 4;
+        let built = grader.cargo(
+            &grader.base,
+            &grader.seed,
+            &grader.programs_args(),
+            deadline,
+        )?;
+        if !built.success() {
+            return Err(format!("a base não compila:\n{}", tail(&built.output, 40)));
+        }
+        let tests = grader.cargo(&grader.base, &grader.seed, &grader.tests_args(), deadline)?;
+        let executables = executables(&tests.output);
+        if !tests.success() {
+            return Err(format!(
+                "os testes da base não compilam:\n{}",
+                tail(&tests.output, 40)
+            ));
+        }
+        for exercise in &grader.exercises {
+            let exe = executables
+                .get(&exercise.test)
+                .ok_or_else(|| format!("o cargo não disse onde está o teste {}", exercise.test))?;
+            let listed = grader.sandbox.run(
+                &grader.base,
+                &grader.seed,
+                "tests",
+                exe,
+                &["--list"],
+                &[],
+                grader.limits.exercise,
+            );
+            let listed = listed.map_err(|e| format!("{}: {e}", exercise.test))?;
+            let names = relatorio::parse_list(&listed.output);
+            if !listed.success() || names.is_empty() {
+                return Err(format!(
+                    "{} --list falhou:\n{}",
+                    exercise.test, listed.output
+                ));
+            }
+            grader.expected.push(names);
+        }
+        Ok(grader)
+    }
+
+    /// A pasta onde fica o resultado guardado de cada aluno.
+    pub fn results_folder(&self) -> PathBuf {
+        self.work.join("resultados")
+    }
+
+    /// Corrige uma entrega.
+    pub fn grade(&self, submission: &Path) -> Grade {
+        let student = entregas::student(submission);
+        let count = self.exercises.len();
+        let present = CRATES
+            .iter()
+            .any(|c| submission.join(c).join("src").is_dir());
+        if !present {
+            return Grade::zero(
+                &student,
+                count,
+                format!("faltam as pastas {}", selecao::STUDENT_FOLDERS.join(", ")),
+            );
+        }
+        let cell = self.work.join("alunos").join(cell_name(&student));
+        let work = cell.join("entrega");
+        let target = cell.join("alvo");
+        let _ = fs::remove_dir_all(&cell);
+        let result = self.grade_in(submission, &student, &work, &target);
+        // A pasta de compilação é grande; a entrega montada fica, para o
+        // professor conferir o que foi corrigido.
+        let _ = fs::remove_dir_all(&target);
+        result.unwrap_or_else(|err| Grade::zero(&student, count, err))
+    }
+
+    fn grade_in(
+        &self,
+        submission: &Path,
+        student: &str,
+        work: &Path,
+        target: &Path,
+    ) -> Result<Grade, String> {
+        let count = self.exercises.len();
+        copy_tree(&self.base, work)?;
+        copy_tree(&self.seed, target)?;
+        let selection = selecao::select(submission, &self.base)?;
+        for relative in &selection.taken {
+            let from = submission.join(relative);
+            let to = work.join(relative);
+            if same_file_content(&from, &to) {
+                continue; // igual ao kit: mantém a data, nada a recompilar
+            }
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            fs::copy(&from, &to).map_err(|e| format!("{}: {e}", relative.display()))?;
+        }
+        let mut grade = Grade::zero(student, count, String::new());
+        grade.notes.clear();
+        grade.ignored = selection.ignored;
+
+        // Compilar: cada programa por si; o que não compila é trocado pelo
+        // esboço do kit, para os exercícios dos outros ainda valerem.
+        let deadline = Instant::now() + self.limits.build;
+        let mut broken: Vec<&str> = Vec::new();
+        for _ in 0..CRATES.len() {
+            let run = self.cargo(work, target, &self.programs_args(), deadline)?;
+            if run.ending == Ending::TimedOut {
+                return Err("a compilação passou do tempo-limite".into());
+            }
+            if run.success() {
+                break;
+            }
+            let failed = failed_crates(&run.output);
+            let first = CRATES
+                .iter()
+                .find(|c| failed.contains(c) && !broken.contains(c))
+                .copied();
+            let Some(krate) = first else {
+                return Err(compile_error(&run.output, None));
+            };
+            grade.notes.push(format!(
+                "{krate} {}",
+                compile_error(&run.output, Some(krate))
+            ));
+            broken.push(krate);
+            let src = Path::new(krate).join("src");
+            let _ = fs::remove_dir_all(work.join(&src));
+            copy_tree(&self.base.join(&src), &work.join(&src))?;
+        }
+
+        let run = self.cargo(work, target, &self.tests_args(), deadline)?;
+        if run.ending == Ending::TimedOut {
+            return Err("a compilação dos testes passou do tempo-limite".into());
+        }
+        let executables = executables(&run.output);
+        let test_error = (!run.success()).then(|| compile_error(&run.output, None));
+
+        for (index, exercise) in self.exercises.iter().enumerate() {
+            let number = exercise_number(&exercise.test);
+            let owner = number.and_then(|n| self.owners.get(&n));
+            let expected = &self.expected[index];
+            let note = match (owner, executables.get(&exercise.test)) {
+                (Some(owner), _) if broken.contains(&owner.as_str()) => {
+                    Some(format!("{owner} não compila"))
+                }
+                (_, None) => Some(
+                    test_error
+                        .clone()
+                        .unwrap_or_else(|| "o teste não compilou".into())
+                        .replace("não compila", "os testes não compilam"),
+                ),
+                _ => None,
+            };
+            let outcomes = match (&note, executables.get(&exercise.test)) {
+                (None, Some(exe)) => self.run_exercise(work, target, exe, expected)?,
+                _ => Vec::new(),
+            };
+            let passed: Vec<&str> = outcomes
+                .iter()
+                .filter(|(_, o)| o.counts())
+                .map(|(n, _)| n.as_str())
+                .collect();
+            grade.exercises[index] = ExerciseGrade {
+                points: if note.is_some() {
+                    0.0
+                } else {
+                    exercise.score(expected, &passed)
+                },
+                tests: outcomes,
+                note,
+            };
+        }
+        Ok(grade)
+    }
+
+    /// Roda os testes de um exercício: uma vez todos; depois, cada um que
+    /// falhou (uma repetição) ou que não foi relatado, sozinho. Tudo dentro
+    /// do tempo-limite do exercício.
+    fn run_exercise(
+        &self,
+        work: &Path,
+        target: &Path,
+        exe: &str,
+        expected: &[String],
+    ) -> Result<Vec<(String, TestOutcome)>, String> {
+        let deadline = Instant::now() + self.limits.exercise;
+        let first = self.run_tests(work, target, exe, &[], deadline)?;
+        let report = relatorio::parse(&first.output);
+        let mut outcomes: BTreeMap<&str, TestOutcome> = BTreeMap::new();
+        // Os testes a rodar de novo, sozinhos: os que falharam (uma segunda
+        // chance: um teste instável não deve custar pontos) e, se o programa
+        // saiu sem o relatório final, todos.
+        let mut again: Vec<&str> = Vec::new();
+        let trusted = report.finished || first.ending == Ending::TimedOut;
+        for name in expected {
+            let reported = report.results.get(name).copied();
+            let outcome = match (trusted, reported) {
+                (true, Some(Status::Passed)) => TestOutcome::Passed,
+                (true, Some(Status::Failed)) => {
+                    again.push(name);
+                    failed(&report, name)
+                }
+                (true, _) if first.ending == Ending::TimedOut => TestOutcome::TimedOut,
+                (true, _) => TestOutcome::DidNotFinish,
+                (false, _) => {
+                    again.push(name);
+                    TestOutcome::DidNotFinish
+                }
+            };
+            outcomes.insert(name, outcome);
+        }
+        for name in again {
+            if deadline.saturating_duration_since(Instant::now()) < Duration::from_millis(500) {
+                if outcomes[name] == TestOutcome::DidNotFinish && first.ending == Ending::TimedOut {
+                    outcomes.insert(name, TestOutcome::TimedOut);
+                }
+                continue;
+            }
+            let run = self.run_tests(work, target, exe, &["--exact", name], deadline)?;
+            let report = relatorio::parse(&run.output);
+            let status = report.results.get(name).copied();
+            let before = outcomes[name].clone();
+            let after = match (report.finished, status, run.ending) {
+                (true, Some(Status::Passed), _) => match before {
+                    TestOutcome::Failed(_) => TestOutcome::Flaky,
+                    _ => TestOutcome::Passed,
+                },
+                (true, Some(Status::Failed), _) => match before {
+                    TestOutcome::Failed(_) => before,
+                    _ => failed(&report, name),
+                },
+                (_, _, Ending::TimedOut) => match before {
+                    TestOutcome::Failed(_) => before,
+                    _ => TestOutcome::TimedOut,
+                },
+                _ => match before {
+                    TestOutcome::Failed(_) => before,
+                    _ => TestOutcome::DidNotFinish,
+                },
+            };
+            outcomes.insert(name, after);
+        }
+        Ok(expected
+            .iter()
+            .map(|n| (n.clone(), outcomes[n.as_str()].clone()))
+            .collect())
+    }
+
+    fn run_tests(
+        &self,
+        work: &Path,
+        target: &Path,
+        exe: &str,
+        extra: &[&str],
+        deadline: Instant,
+    ) -> Result<Run, String> {
+        let binaries = self.sandbox.target_path(target).join("debug");
+        let binaries = binaries.to_string_lossy();
+        let mut args = vec!["--color", "never"];
+        args.extend_from_slice(extra);
+        let limit = deadline.saturating_duration_since(Instant::now());
+        self.sandbox
+            .run(
+                work,
+                target,
+                "tests",
+                exe,
+                &args,
+                &[("AVALIACAO_BINARIOS", &binaries)],
+                limit,
+            )
+            .map_err(|e| format!("não foi possível rodar os testes: {e}"))
+    }
+
+    /// `cargo ARGS` na caixa, até `deadline`.
+    fn cargo(
+        &self,
+        work: &Path,
+        target: &Path,
+        args: &[String],
+        deadline: Instant,
+    ) -> Result<Run, String> {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let limit = deadline.saturating_duration_since(Instant::now());
+        self.sandbox
+            .run(work, target, "", &self.sandbox.cargo(), &args, &[], limit)
+            .map_err(|e| format!("não foi possível rodar o cargo: {e}"))
+    }
+
+    /// Compilar os programas (bibliotecas e binários), sem parar no
+    /// primeiro que falhar.
+    fn programs_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = ["build", "--offline", "--locked", "--keep-going"]
+            .map(String::from)
+            .to_vec();
+        for krate in CRATES {
+            args.push("-p".into());
+            args.push(krate.into());
+        }
+        args.extend(["--lib".into(), "--bins".into()]);
+        args
+    }
+
+    /// Compilar os testes dos exercícios, sem rodar.
+    fn tests_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = [
+            "test",
+            "--offline",
+            "--locked",
+            "--no-fail-fast",
+            "--no-run",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend(["-p".into(), "avaliacao".into()]);
+        for exercise in &self.exercises {
+            args.push("--test".into());
+            args.push(exercise.test.clone());
+        }
+        args
+    }
+}
+
+fn failed(report: &relatorio::Report, name: &str) -> TestOutcome {
+    TestOutcome::Failed(report.messages.get(name).cloned().unwrap_or_default())
+}
+
+/// `exercicio_07` → 7.
+fn exercise_number(test: &str) -> Option<u32> {
+    test.strip_prefix("exercicio_")?.parse().ok()
+}
+
+/// Um nome de pasta seguro para o aluno (o nome da entrega pode ter
+/// qualquer coisa).
+pub(crate) fn cell_name(student: &str) -> String {
+    student
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Os executáveis de teste que o cargo listou:
+/// `Executable tests/exercicio_01.rs (/alvo/debug/deps/exercicio_01-abc)`.
+pub fn executables(output: &str) -> BTreeMap<String, String> {
+    output
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim().strip_prefix("Executable tests/")?;
+            let (file, path) = rest.split_once(".rs (")?;
+            let path = path.strip_suffix(')')?;
+            Some((file.to_string(), path.to_string()))
+        })
+        .collect()
+}
+
+/// Os programas que o cargo não conseguiu compilar:
+/// ``error: could not compile `udp-echo` (bin "udp-echo") due to ...``.
+fn failed_crates(output: &str) -> Vec<&str> {
+    output
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("error: could not compile `")?;
+            rest.split_once('`').map(|(name, _)| name)
+        })
+        .collect()
+}
+
+/// "não compila: " e o primeiro erro do compilador (do programa `krate`, se
+/// dado), com o lugar dele.
+pub fn compile_error(output: &str, krate: Option<&str>) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut first = None;
+    for (index, line) in lines.iter().enumerate() {
+        if !line.starts_with("error") || line.starts_with("error: could not compile") {
+            continue;
+        }
+        let place = lines
+            .get(index + 1)
+            .and_then(|l| l.trim().strip_prefix("--> "))
+            .map(str::to_string);
+        let matches = match (krate, &place) {
+            (Some(krate), Some(place)) => place.starts_with(&format!("{krate}/")),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if matches {
+            first = Some((line.to_string(), place));
+            break;
+        }
+        if first.is_none() && krate.is_none() {
+            first = Some((line.to_string(), place));
+        }
+    }
+    match first {
+        Some((error, Some(place))) => format!("não compila: {error} ({place})"),
+        Some((error, None)) => format!("não compila: {error}"),
+        None => "não compila: erro de compilação".into(),
+    }
+}
+
+/// As últimas `n` linhas de um texto.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Uma impressão digital da referência (caminhos, tamanhos e datas): se ela
+/// não mudou, a base já montada serve.
+fn stamp(reference: &Path) -> Result<String, String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for relative in crate::kit::files(reference)? {
+        relative.hash(&mut hasher);
+        if let Ok(meta) = fs::metadata(reference.join(&relative)) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+    }
+    Ok(format!("{:016x}\n", hasher.finish()))
+}
+
+fn same_file_content(a: &Path, b: &Path) -> bool {
+    matches!((fs::read(a), fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Copia uma árvore mantendo as datas dos arquivos (o cargo decide o que
+/// recompilar pelas datas: uma cópia com datas novas recompilaria tudo).
+/// Links simbólicos não são seguidos nem copiados.
+pub fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let kind = entry.file_type().map_err(|e| e.to_string())?;
+        let (source, dest) = (entry.path(), to.join(entry.file_name()));
+        if kind.is_dir() {
+            copy_tree(&source, &dest)?;
+        } else if kind.is_file() {
+            fs::copy(&source, &dest).map_err(|e| format!("{}: {e}", source.display()))?;
+            let modified = entry.metadata().and_then(|m| m.modified());
+            if let Ok(modified) = modified {
+                let file = fs::File::options().write(true).open(&dest);
+                if let Ok(file) = file {
+                    let _ = file.set_modified(modified);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erro_de_compilacao_com_o_lugar() {
+        let output = "   Compiling udp-echo v0.1.0\nerror: expected `;`, found `erro`\n  --> udp-echo/src/server.rs:58:46\n   |\nerror[E0425]: cannot find value `x`\n  --> tcp-echo/src/server.rs:3:1\nerror: could not compile `udp-echo` (bin \"udp-echo\") due to 1 previous error\nerror: could not compile `tcp-echo` (lib) due to 1 previous error\n";
+        assert_eq!(
+            compile_error(output, None),
+            "não compila: error: expected `;`, found `erro` (udp-echo/src/server.rs:58:46)"
+        );
+        assert_eq!(
+            compile_error(output, Some("tcp-echo")),
+            "não compila: error[E0425]: cannot find value `x` (tcp-echo/src/server.rs:3:1)"
+        );
+        assert_eq!(failed_crates(output), ["udp-echo", "tcp-echo"]);
+        assert_eq!(compile_error("", None), "não compila: erro de compilação");
+    }
+
+    #[test]
+    fn executaveis_do_cargo() {
+        let output = "    Finished `test` profile\n  Executable tests/exercicio_01.rs (/alvo/debug/deps/exercicio_01-0a1b)\n  Executable unittests src/lib.rs (/alvo/debug/deps/avaliacao-ff)\n";
+        let found = executables(output);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found["exercicio_01"], "/alvo/debug/deps/exercicio_01-0a1b");
+    }
+
+    #[test]
+    fn resumo_diz_o_que_faltou() {
+        let grade = Grade {
+            student: "ana".into(),
+            exercises: vec![
+                ExerciseGrade {
+                    points: 10.0,
+                    tests: vec![("a".into(), TestOutcome::Passed)],
+                    note: None,
+                },
+                ExerciseGrade {
+                    points: 5.0,
+                    tests: vec![
+                        ("a".into(), TestOutcome::Flaky),
+                        ("b".into(), TestOutcome::Failed("x".into())),
+                        ("c".into(), TestOutcome::TimedOut),
+                    ],
+                    note: None,
+                },
+                ExerciseGrade {
+                    points: 0.0,
+                    tests: Vec::new(),
+                    note: Some("udp-echo não compila".into()),
+                },
+            ],
+            notes: vec!["udp-echo não compila: error (x.rs:1:1)".into()],
+            ignored: vec!["Cargo.toml (alterado; só o do kit vale)".into()],
+        };
+        assert_eq!(grade.total(), 15.0);
+        assert_eq!(
+            grade.summary(),
+            "udp-echo não compila: error (x.rs:1:1); \
+             ex02: 1/3 testes (falhou b; tempo-limite; instável); \
+             ex03: udp-echo não compila; \
+             ignorados: Cargo.toml"
+        );
+    }
+
+    #[test]
+    fn nome_de_pasta_seguro() {
+        assert_eq!(cell_name("Ana Souza/../x"), "Ana_Souza____x");
+        assert_eq!(cell_name("joão-1"), "joão-1");
+    }
+}

@@ -1,0 +1,237 @@
+//! A turma inteira: as entregas corrigidas em paralelo, cada nota guardada
+//! (para corrigir de novo um aluno só) e a tabela escrita.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use super::{ExerciseGrade, Grade, Grader, TestOutcome};
+
+/// Corrige `submissions` com `parallel` entregas ao mesmo tempo; cada nota
+/// pronta é guardada e anunciada por `progress`.
+pub fn grade_all(
+    grader: &Grader,
+    submissions: &[PathBuf],
+    parallel: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<(), String> {
+    let folder = grader.results_folder();
+    fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let next = AtomicUsize::new(0);
+    let full: f64 = grader.exercises.iter().map(|e| e.points).sum();
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Grade, u64)>();
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.max(1) {
+            let done_tx = done_tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(submission) = submissions.get(index) else {
+                        break;
+                    };
+                    let started = Instant::now();
+                    let grade = grader.grade(submission);
+                    let _ = done_tx.send((index, grade, started.elapsed().as_secs()));
+                }
+            });
+        }
+        drop(done_tx);
+        for (count, (index, grade, seconds)) in done_rx.iter().enumerate() {
+            let _ = index;
+            let path = folder.join(record_name(&grade.student));
+            if let Err(err) = fs::write(&path, to_record(&grade)) {
+                progress(&format!(
+                    "aviso: não foi possível guardar {}: {err}",
+                    path.display()
+                ));
+            }
+            let summary = grade.summary();
+            progress(&format!(
+                "[{}/{}] {}: {} de {full} pontos ({seconds} s){}",
+                count + 1,
+                submissions.len(),
+                grade.student,
+                grade.total(),
+                if summary.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {summary}")
+                }
+            ));
+        }
+    });
+    Ok(())
+}
+
+/// As notas guardadas das entregas `submissions`, na ordem delas. Uma
+/// entrega sem nota guardada é erro (corrija a turma inteira antes).
+pub fn load_all(grader: &Grader, submissions: &[PathBuf]) -> Result<Vec<Grade>, String> {
+    let folder = grader.results_folder();
+    submissions
+        .iter()
+        .map(|submission| {
+            let student = super::entregas::student(submission);
+            let path = folder.join(record_name(&student));
+            let text = fs::read_to_string(&path).map_err(|_| {
+                format!("{student} ainda não foi corrigido: corrija a turma inteira (sem --aluno)")
+            })?;
+            from_record(&text, grader.exercises.len()).ok_or_else(|| {
+                format!(
+                    "a nota guardada de {student} é de outra versão dos exercícios: \
+                     corrija a turma inteira (sem --aluno)"
+                )
+            })
+        })
+        .collect()
+}
+
+fn record_name(student: &str) -> String {
+    format!("{}.tsv", super::cell_name(student))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// A nota em texto (uma linha por fato, campos separados por tab).
+pub fn to_record(grade: &Grade) -> String {
+    let mut out = format!("aluno\t{}\n", escape(&grade.student));
+    for exercise in &grade.exercises {
+        out.push_str(&format!(
+            "exercicio\t{}\t{}\n",
+            exercise.points,
+            escape(exercise.note.as_deref().unwrap_or(""))
+        ));
+        for (name, outcome) in &exercise.tests {
+            let (kind, message) = match outcome {
+                TestOutcome::Passed => ("passou", ""),
+                TestOutcome::Flaky => ("instavel", ""),
+                TestOutcome::Failed(message) => ("falhou", message.as_str()),
+                TestOutcome::TimedOut => ("tempo-limite", ""),
+                TestOutcome::DidNotFinish => ("nao-terminou", ""),
+            };
+            out.push_str(&format!(
+                "teste\t{}\t{kind}\t{}\n",
+                escape(name),
+                escape(message)
+            ));
+        }
+    }
+    for note in &grade.notes {
+        out.push_str(&format!("obs\t{}\n", escape(note)));
+    }
+    for ignored in &grade.ignored {
+        out.push_str(&format!("ignorado\t{}\n", escape(ignored)));
+    }
+    out
+}
+
+/// Lê de volta o que [`to_record`] escreveu; `None` se não tem `count`
+/// exercícios ou está estragado.
+pub fn from_record(text: &str, count: usize) -> Option<Grade> {
+    let mut grade = Grade {
+        student: String::new(),
+        exercises: Vec::new(),
+        notes: Vec::new(),
+        ignored: Vec::new(),
+    };
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["aluno", name] => grade.student = unescape(name),
+            ["exercicio", points, note] => grade.exercises.push(ExerciseGrade {
+                points: points.parse().ok()?,
+                tests: Vec::new(),
+                note: (!note.is_empty()).then(|| unescape(note)),
+            }),
+            ["teste", name, kind, message] => {
+                let outcome = match *kind {
+                    "passou" => TestOutcome::Passed,
+                    "instavel" => TestOutcome::Flaky,
+                    "falhou" => TestOutcome::Failed(unescape(message)),
+                    "tempo-limite" => TestOutcome::TimedOut,
+                    "nao-terminou" => TestOutcome::DidNotFinish,
+                    _ => return None,
+                };
+                grade
+                    .exercises
+                    .last_mut()?
+                    .tests
+                    .push((unescape(name), outcome));
+            }
+            ["obs", note] => grade.notes.push(unescape(note)),
+            ["ignorado", what] => grade.ignored.push(unescape(what)),
+            _ => return None,
+        }
+    }
+    (grade.exercises.len() == count && !grade.student.is_empty()).then_some(grade)
+}
+
+/// Escreve `PASTA/notas.csv`.
+pub fn write_csv(folder: &Path, grader: &Grader, grades: &[Grade]) -> Result<PathBuf, String> {
+    let csv = folder.join("notas.csv");
+    fs::write(&csv, super::csv(&grader.exercises, grades))
+        .map_err(|e| format!("{}: {e}", csv.display()))?;
+    Ok(csv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nota_guardada_volta_igual() {
+        let grade = Grade {
+            student: "Ana\tSouza".into(),
+            exercises: vec![
+                ExerciseGrade {
+                    points: 3.33,
+                    tests: vec![
+                        ("a".into(), TestOutcome::Passed),
+                        (
+                            "b".into(),
+                            TestOutcome::Failed("linha 1\nlinha\t2 \\n".into()),
+                        ),
+                        ("c".into(), TestOutcome::Flaky),
+                        ("d".into(), TestOutcome::TimedOut),
+                        ("e".into(), TestOutcome::DidNotFinish),
+                    ],
+                    note: None,
+                },
+                ExerciseGrade {
+                    points: 0.0,
+                    tests: Vec::new(),
+                    note: Some("udp-echo não compila".into()),
+                },
+            ],
+            notes: vec!["x".into()],
+            ignored: vec!["Cargo.toml (alterado)".into()],
+        };
+        let text = to_record(&grade);
+        assert_eq!(from_record(&text, 2), Some(grade));
+        assert_eq!(from_record(&text, 3), None, "outra versão dos exercícios");
+        assert_eq!(from_record("lixo\n", 0), None);
+    }
+}

@@ -1,0 +1,345 @@
+//! A correção de uma turma hostil, de ponta a ponta: cada trapaça conhecida,
+//! um processo que fica rodando (também com `setsid`), um laço infinito,
+//! uma porta fixa, testes trocados, um programa que não compila. Confere a
+//! nota justa de cada um, que nada foi escrito fora da pasta de trabalho,
+//! que nenhum processo sobrou e que a correção terminou num tempo limitado.
+//!
+//! Precisa do bubblewrap (`bwrap`): a `.ci/run` o instala. Sem ele o teste
+//! avisa e não roda (na CI, falha).
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use avaliacao::{kit, notas, workspace_root};
+
+/// Uma marca única desta execução, para achar o que a turma hostil deixou.
+fn nonce() -> String {
+    format!("{}", std::process::id())
+}
+
+fn copy_reference(to: &Path) {
+    let root = workspace_root();
+    for relative in kit::files(&root).unwrap() {
+        let target = to.join(&relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(root.join(&relative), target).unwrap();
+    }
+}
+
+/// Troca `from` por `to` em `file`; o texto tem de estar lá (se o código
+/// mudar, este teste avisa em vez de testar outra coisa).
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains(from),
+        "{}: não achei {from:?}",
+        file.display()
+    );
+    fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// O arquivo que tem o trecho do exercício `n`.
+fn exercise_file(root: &Path, n: u32) -> PathBuf {
+    let marker = format!("// EXERCÍCIO {n}: INÍCIO");
+    for relative in kit::files(root).unwrap() {
+        let path = root.join(&relative);
+        if relative.extension().is_some_and(|e| e == "rs")
+            && !relative.starts_with("tests")
+            && fs::read_to_string(&path).unwrap().contains(&marker)
+        {
+            return path;
+        }
+    }
+    panic!("exercício {n} não encontrado em {}", root.display());
+}
+
+/// Põe `code` no começo do trecho do exercício `n`.
+fn inject(root: &Path, n: u32, code: &str) {
+    let marker = format!("// EXERCÍCIO {n}: INÍCIO\n");
+    edit(
+        &exercise_file(root, n),
+        &marker,
+        &format!("{marker}{code}\n"),
+    );
+}
+
+/// Troca o esboço (`todo!`) do exercício `n` do kit por `code`.
+fn replace_stub(root: &Path, n: u32, code: &str) {
+    let stub = format!("todo!(\"Exercício {n}: escreva esta parte (o enunciado está no livro)\")");
+    edit(&exercise_file(root, n), &stub, code);
+}
+
+/// Os processos vivos cuja linha de comando contém `text`.
+fn processes_with(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) || name == std::process::id().to_string() {
+            continue;
+        }
+        if let Ok(cmdline) = fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(text) {
+                found.push(format!("{name}: {cmdline}"));
+            }
+        }
+    }
+    found
+}
+
+fn bwrap_available() -> bool {
+    Command::new("bwrap")
+        .args(["--ro-bind", "/", "/", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
+    if !bwrap_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a CI precisa do bubblewrap (a .ci/run o instala)"
+        );
+        eprintln!("NÃO RODOU: sem o bubblewrap (bwrap) nesta máquina");
+        return;
+    }
+    let root = workspace_root();
+    let base = root.join("target/teste-da-correcao");
+    let class = base.join("turma");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(&class).unwrap();
+    let mark = nonce();
+    let sleep_mark = format!("600.{mark}");
+    let outside = base.join(format!("fora-{mark}"));
+    fs::create_dir_all(&outside).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+
+    // 1. A solução do professor: nota cheia.
+    copy_reference(&class.join("referencia"));
+    // 2. O kit sem nada feito: zero.
+    kit::make(&root, &class.join("kit")).unwrap();
+
+    // 3. Arquivos que mudam como a correção roda: todos ignorados.
+    let files = class.join("arquivos");
+    kit::make(&root, &files).unwrap();
+    fs::create_dir_all(files.join(".cargo")).unwrap();
+    fs::write(
+        files.join(".cargo/config.toml"),
+        "[target.'cfg(all())']\nrunner = \"true\"\n",
+    )
+    .unwrap();
+    fs::write(
+        files.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"1.0.0\"\n",
+    )
+    .unwrap();
+    fs::write(
+        files.join("udp-echo/build.rs"),
+        format!(
+            "fn main() {{ let _ = std::fs::write(\"{}/build-rs\", \"x\"); }}\n",
+            outside.display()
+        ),
+    )
+    .unwrap();
+    for test in fs::read_dir(files.join("tests/tests")).unwrap().flatten() {
+        if test.file_name().to_string_lossy().starts_with("exercicio_") {
+            fs::write(test.path(), "#[test]\nfn responde_em_maiusculas() {}\n").unwrap();
+        }
+    }
+
+    // 4. `exit(0)` no corpo de quatro exercícios: o programa de teste sai
+    // com 0 sem ter rodado os testes.
+    let exits = class.join("saida_zero");
+    kit::make(&root, &exits).unwrap();
+    for n in [3, 4, 5, 6] {
+        replace_stub(&exits, n, "std::process::exit(0)");
+    }
+
+    // 5. Um gancho escondido que roda antes do main e sai com 0.
+    let hook = class.join("gancho");
+    kit::make(&root, &hook).unwrap();
+    let lib = hook.join("common/src/lib.rs");
+    let mut text = fs::read_to_string(&lib).unwrap();
+    text.push_str(
+        "\n#[used]\n#[unsafe(link_section = \".init_array\")]\nstatic GANCHO: extern \"C\" fn() = {\n    extern \"C\" fn sai() {\n        std::process::exit(0)\n    }\n    sai\n};\n",
+    );
+    fs::write(&lib, text).unwrap();
+
+    // 6. A solução certa, mas que tenta escapar: escreve fora, lê a
+    // solução do professor, fala com a máquina, deixa processos.
+    let hostile = class.join("hostil");
+    copy_reference(&hostile);
+    let escape = format!(
+        r#"    {{
+        let _ = std::fs::write("{outside}/direto", "x");
+        let _ = std::fs::write("/tmp/avaliacao-fuga-{mark}", "x");
+        if let Ok(home) = std::env::var("HOME") {{
+            let _ = std::fs::write(format!("{{home}}/avaliacao-fuga-{mark}"), "x");
+        }}
+        for place in ["{reference}/udp-echo/src/server.rs", "/proc/1/cwd/../../udp-echo/src/server.rs"] {{
+            if let Ok(text) = std::fs::read_to_string(place) {{
+                let _ = std::fs::write("{outside}/vazou", text);
+            }}
+        }}
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", {port})) {{
+            let _ = std::io::Write::write_all(&mut stream, b"fuga");
+        }}
+        let _ = std::process::Command::new("sleep").arg("{sleep_mark}").spawn();
+        let _ = std::process::Command::new("setsid").args(["sleep", "{sleep_mark}"]).spawn();
+    }}"#,
+        outside = outside.display(),
+        reference = root.display(),
+    );
+    inject(&hostile, 1, &escape);
+
+    // 7. Um laço infinito no exercício 5: custa o exercício 5, só ele.
+    let looping = class.join("laco");
+    copy_reference(&looping);
+    inject(
+        &looping,
+        5,
+        "    if std::hint::black_box(true) {\n        loop {}\n    }",
+    );
+
+    // 8. Um erro de compilação no udp-echo: os exercícios do TCP e da
+    // biblioteca continuam valendo.
+    let broken = class.join("nao_compila");
+    copy_reference(&broken);
+    inject(&broken, 1, "    let = ;");
+
+    // 9. Porta fixa (12000) no servidor UDP: com uma rede por caixa, não
+    // atrapalha as outras entregas corrigidas ao mesmo tempo.
+    let fixed = class.join("porta_fixa");
+    copy_reference(&fixed);
+    edit(
+        &fixed.join("udp-echo/src/server.rs"),
+        "resolve_one(&config.address, config.port)",
+        "resolve_one(&config.address, 12000)",
+    );
+
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
+        .arg("notas")
+        .arg(&class)
+        .args(["--limite", "20", "--paralelo", "2"])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{stderr}\n{stdout}");
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        elapsed < Duration::from_secs(900),
+        "a turma levou {elapsed:?}"
+    );
+
+    let exercises = notas::exercises(&root, None).unwrap();
+    let csv = fs::read_to_string(class.join("notas.csv")).unwrap();
+    let row = |student: &str| -> Vec<String> {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("\"{student}\",")))
+            .unwrap_or_else(|| panic!("{student} não está na tabela:\n{csv}"))
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    let points =
+        |student: &str, exercise: usize| -> f64 { row(student)[exercise].parse().unwrap() };
+    let total = |student: &str| -> f64 { row(student).last().unwrap().parse().unwrap() };
+    let full: f64 = exercises.iter().map(|e| e.points).sum();
+    let index = |test: &str| 1 + exercises.iter().position(|e| e.test == test).unwrap();
+    let sum_of =
+        |tests: &[&str]| -> f64 { tests.iter().map(|t| exercises[index(t) - 1].points).sum() };
+
+    assert_eq!(total("referencia"), full, "{csv}");
+    assert_eq!(total("kit"), 0.0, "{csv}");
+    assert!(
+        !row("kit").join(",").contains("não compila"),
+        "o kit compila"
+    );
+    assert_eq!(total("arquivos"), 0.0, "{csv}");
+    let ignored = row("arquivos").join(",");
+    assert!(ignored.contains(".cargo/config.toml"), "{ignored}");
+    assert_eq!(total("saida_zero"), 0.0, "{csv}");
+    assert!(
+        row("saida_zero")
+            .join(",")
+            .contains("os testes não rodaram até o fim"),
+        "{csv}"
+    );
+    assert_eq!(total("gancho"), 0.0, "{csv}");
+    assert_eq!(total("hostil"), full, "{csv}");
+    assert_eq!(points("laco", index("exercicio_05")), 0.0, "{csv}");
+    assert_eq!(total("laco"), full - sum_of(&["exercicio_05"]), "{csv}");
+    assert!(row("laco").join(",").contains("tempo-limite"), "{csv}");
+    let tcp_and_library = [
+        "exercicio_03",
+        "exercicio_04",
+        "exercicio_05",
+        "exercicio_06",
+        "exercicio_07",
+    ];
+    assert_eq!(total("nao_compila"), sum_of(&tcp_and_library), "{csv}");
+    assert!(
+        row("nao_compila")
+            .join(",")
+            .contains("udp-echo não compila"),
+        "{csv}"
+    );
+    for test in &exercises[1..] {
+        assert_eq!(
+            points("porta_fixa", index(&test.test)),
+            test.points,
+            "{csv}"
+        );
+    }
+
+    // Nada escrito fora da pasta de trabalho.
+    let escaped: Vec<_> = fs::read_dir(&outside).unwrap().flatten().collect();
+    assert!(escaped.is_empty(), "escreveu fora: {escaped:?}");
+    let tmp = PathBuf::from(format!("/tmp/avaliacao-fuga-{mark}"));
+    assert!(!tmp.exists(), "escreveu no /tmp da máquina");
+    if let Some(home) = std::env::var_os("HOME") {
+        let home = Path::new(&home).join(format!("avaliacao-fuga-{mark}"));
+        assert!(!home.exists(), "escreveu no $HOME do professor");
+    }
+    // Nenhuma conexão chegou à máquina.
+    assert!(
+        listener.accept().is_err(),
+        "o código do aluno saiu da caixa pela rede"
+    );
+    // Nenhum processo sobrou (nem o que fugiu com setsid).
+    let left = processes_with(&sleep_mark);
+    assert!(left.is_empty(), "processos que sobraram: {left:?}");
+
+    // Corrigir de novo só um aluno atualiza a linha dele.
+    fs::remove_dir_all(class.join("kit")).unwrap();
+    copy_reference(&class.join("kit"));
+    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
+        .arg("notas")
+        .arg(&class)
+        .args(["--aluno", "kit"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = fs::read_to_string(class.join("notas.csv")).unwrap();
+    let kit_row = csv.lines().find(|l| l.starts_with("\"kit\",")).unwrap();
+    assert!(kit_row.ends_with(&format!(",{full}")), "{csv}");
+    let laco_row = csv.lines().find(|l| l.starts_with("\"laco\",")).unwrap();
+    assert!(
+        laco_row.contains("tempo-limite"),
+        "as outras linhas ficam: {csv}"
+    );
+    let _ = fs::remove_dir_all(&base);
+}
