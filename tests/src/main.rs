@@ -35,7 +35,7 @@ enum Command {
         #[arg(long = "pontos", value_name = "ARQUIVO")]
         points: Option<PathBuf>,
         /// Tempo-limite dos testes de cada exercício, em segundos
-        #[arg(long = "limite", value_name = "SEG", default_value = "60", value_parser = common::cli::seconds)]
+        #[arg(long = "limite", value_name = "SEG", default_value = "30", value_parser = common::cli::seconds)]
         limit: Duration,
         /// Tempo-limite para compilar cada entrega, em segundos
         #[arg(long = "limite-compilacao", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
@@ -46,6 +46,9 @@ enum Command {
         /// Corrige de novo só este aluno (o nome da pasta) e atualiza a linha dele
         #[arg(long = "aluno", value_name = "NOME")]
         student: Option<String>,
+        /// CSV com "," e ponto decimal (o padrão é ";" e vírgula, para planilhas em português)
+        #[arg(long = "csv-internacional")]
+        international: bool,
         /// Roda o código dos alunos sem a caixa de areia (bubblewrap): ele
         /// poderá ler e mudar tudo o que você pode
         #[arg(long = "sem-isolamento")]
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
             parallel,
             student,
             unisolated,
+            international,
         } => {
             let limits = notas::Limits {
                 build: build_limit,
@@ -80,6 +84,11 @@ fn main() -> ExitCode {
                 parallel,
                 student.as_deref(),
                 unisolated,
+                if international {
+                    notas::CsvStyle::International
+                } else {
+                    notas::CsvStyle::Brazilian
+                },
             )
         }
     };
@@ -123,6 +132,7 @@ fn grade_class(
     parallel: usize,
     only: Option<&str>,
     unisolated: bool,
+    style: notas::CsvStyle,
 ) -> Result<(), String> {
     let started = Instant::now();
     let reference = workspace_root();
@@ -130,27 +140,6 @@ fn grade_class(
     if exercises.is_empty() {
         return Err("nenhum exercício (tests/tests/exercicio_*.rs) no workspace".into());
     }
-    let submissions = notas::submissions(folder)?;
-    if submissions.is_empty() {
-        return Err(format!(
-            "nenhuma entrega (subpasta) em {}",
-            folder.display()
-        ));
-    }
-    let chosen: Vec<PathBuf> = match only {
-        None => submissions.clone(),
-        Some(name) => {
-            let found: Vec<PathBuf> = submissions
-                .iter()
-                .filter(|s| notas::entregas::student(s) == name)
-                .cloned()
-                .collect();
-            if found.is_empty() {
-                return Err(format!("não há entrega {name} em {}", folder.display()));
-            }
-            found
-        }
-    };
     let sandbox = if unisolated {
         eprintln!(
             "ATENÇÃO: sem isolamento. O código dos alunos roda como você: pode ler e \
@@ -161,15 +150,34 @@ fn grade_class(
     } else {
         notas::Sandbox::isolated()?
     };
+    let work = folder.join(".avaliacao");
+    let found = notas::entregas::discover(folder, &work.join("extraidas"), &sandbox)?;
+    for skipped in &found.skipped {
+        eprintln!("não é uma entrega: {skipped}");
+    }
+    let submissions = found.submissions;
+    if submissions.is_empty() {
+        return Err(format!(
+            "nenhuma entrega (pasta ou .zip com o workspace do kit) em {}",
+            folder.display()
+        ));
+    }
+    let chosen: Vec<(String, PathBuf)> = match only {
+        None => submissions.clone(),
+        Some(name) => {
+            let found: Vec<(String, PathBuf)> = submissions
+                .iter()
+                .filter(|(student, _)| student == name)
+                .cloned()
+                .collect();
+            if found.is_empty() {
+                return Err(format!("não há entrega de {name} em {}", folder.display()));
+            }
+            found
+        }
+    };
     let progress = |line: &str| eprintln!("{line}");
-    let grader = notas::Grader::prepare(
-        &reference,
-        &folder.join(".avaliacao"),
-        exercises,
-        sandbox,
-        limits,
-        &progress,
-    )?;
+    let grader = notas::Grader::prepare(&reference, &work, exercises, sandbox, limits, &progress)?;
     eprintln!(
         "corrigindo {} entrega(s), {parallel} de cada vez...",
         chosen.len()
@@ -177,12 +185,37 @@ fn grade_class(
     notas::turma::grade_all(&grader, &chosen, parallel, &progress)?;
     let grades = notas::turma::load_all(&grader, &submissions)?;
     print!("{}", notas::table(&grader.exercises, &grades));
-    let csv = notas::turma::write_csv(folder, &grader, &grades)?;
+    let csv = notas::turma::write_reports(folder, &grader, &grades, style)?;
+    // Dicas de semelhança: nunca mudam uma nota, só apontam o que olhar.
+    let hints = notas::semelhanca::hints(&submissions, grader.base());
+    let hints_file = folder.join("semelhancas.txt");
+    let mut text = String::from(
+        "Trechos de exercício iguais (sem comentários e espaços) em mais de uma entrega.\n\
+         É só uma dica para olhar: não muda nenhuma nota.\n\n",
+    );
+    for hint in &hints {
+        text.push_str(hint);
+        text.push('\n');
+    }
+    std::fs::write(&hints_file, text).map_err(|e| format!("{}: {e}", hints_file.display()))?;
+    if !hints.is_empty() {
+        println!(
+            "\nTrechos iguais em mais de uma entrega (só uma dica, veja {}):",
+            hints_file.display()
+        );
+        for hint in hints.iter().take(10) {
+            println!("  {hint}");
+        }
+        if hints.len() > 10 {
+            println!("  ... e mais {}", hints.len() - 10);
+        }
+    }
     println!(
-        "\n{} entrega(s) corrigida(s) em {} s; tabela em {}",
+        "\n{} entrega(s) corrigida(s) em {} s; tabela em {}; devolutivas em {}",
         chosen.len(),
         started.elapsed().as_secs(),
-        csv.display()
+        csv.display(),
+        folder.join("devolutiva").display()
     );
     Ok(())
 }

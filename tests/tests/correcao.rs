@@ -90,6 +90,18 @@ fn processes_with(text: &str) -> Vec<String> {
     found
 }
 
+/// Põe a pasta `dir` (o conteúdo dela) em `zip`, e apaga a pasta.
+fn zip(dir: &Path, zip: &Path) {
+    let status = Command::new("python3")
+        .args(["-m", "zipfile", "-c"])
+        .arg(zip)
+        .arg(dir)
+        .status()
+        .expect("python3 (para criar o .zip do teste)");
+    assert!(status.success());
+    fs::remove_dir_all(dir).unwrap();
+}
+
 fn bwrap_available() -> bool {
     Command::new("bwrap")
         .args(["--ro-bind", "/", "/", "true"])
@@ -223,6 +235,19 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
         "resolve_one(&config.address, 12000)",
     );
 
+    // Como as entregas chegam: a referência num .zip, o laço do jeito que o
+    // Moodle baixa (uma pasta por aluno com o .zip dentro), a hostil uma
+    // pasta abaixo, e um arquivo solto que não é entrega.
+    zip(&class.join("referencia"), &class.join("referencia.zip"));
+    let moodle = class.join("laco_4242_assignsubmission_file_");
+    fs::create_dir_all(&moodle).unwrap();
+    zip(&class.join("laco"), &moodle.join("minha-entrega.zip"));
+    let nested = class.join("hostil-pasta");
+    fs::create_dir_all(&nested).unwrap();
+    fs::rename(&hostile, nested.join("kit-turma")).unwrap();
+    fs::rename(&nested, &hostile).unwrap();
+    fs::write(class.join("leia-me.txt"), "não é entrega").unwrap();
+
     let started = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
         .arg("notas")
@@ -236,6 +261,10 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     eprintln!("{stderr}\n{stdout}");
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(
+        stderr.contains("não é uma entrega: leia-me.txt"),
+        "o arquivo solto é relatado: {stderr}"
+    );
+    assert!(
         elapsed < Duration::from_secs(900),
         "a turma levou {elapsed:?}"
     );
@@ -244,9 +273,9 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     let csv = fs::read_to_string(class.join("notas.csv")).unwrap();
     let row = |student: &str| -> Vec<String> {
         csv.lines()
-            .find(|l| l.starts_with(&format!("\"{student}\",")))
+            .find(|l| l.starts_with(&format!("\"{student}\";")))
             .unwrap_or_else(|| panic!("{student} não está na tabela:\n{csv}"))
-            .split(',')
+            .split(';')
             .map(str::to_string)
             .collect()
     };
@@ -301,6 +330,24 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
         );
     }
 
+    // A devolutiva de cada aluno diz o porquê, teste por teste.
+    let feedback = |student: &str| {
+        fs::read_to_string(class.join("devolutiva").join(format!("{student}.md"))).unwrap()
+    };
+    let broken_feedback = feedback("nao_compila");
+    assert!(
+        broken_feedback.contains("## Erros de compilação"),
+        "{broken_feedback}"
+    );
+    assert!(
+        broken_feedback.contains("udp-echo/src/server.rs"),
+        "{broken_feedback}"
+    );
+    assert!(feedback("saida_zero").contains("**não terminou**"));
+    assert!(feedback("laco").contains("**tempo-limite**"));
+    assert!(feedback("arquivos").contains(".cargo/config.toml"));
+    assert!(feedback("referencia").contains(&format!("Nota: **{full} de {full}**")));
+
     // Nada escrito fora da pasta de trabalho.
     let escaped: Vec<_> = fs::read_dir(&outside).unwrap().flatten().collect();
     assert!(escaped.is_empty(), "escreveu fora: {escaped:?}");
@@ -334,9 +381,9 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
         String::from_utf8_lossy(&output.stderr)
     );
     let csv = fs::read_to_string(class.join("notas.csv")).unwrap();
-    let kit_row = csv.lines().find(|l| l.starts_with("\"kit\",")).unwrap();
-    assert!(kit_row.ends_with(&format!(",{full}")), "{csv}");
-    let laco_row = csv.lines().find(|l| l.starts_with("\"laco\",")).unwrap();
+    let kit_row = csv.lines().find(|l| l.starts_with("\"kit\";")).unwrap();
+    assert!(kit_row.ends_with(&format!(";{full}")), "{csv}");
+    let laco_row = csv.lines().find(|l| l.starts_with("\"laco\";")).unwrap();
     assert!(
         laco_row.contains("tempo-limite"),
         "as outras linhas ficam: {csv}"

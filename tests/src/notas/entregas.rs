@@ -1,31 +1,212 @@
-//! As entregas de uma turma: uma subpasta por aluno (o nome da pasta é o
-//! nome do aluno).
+//! As entregas de uma turma, como elas chegam ao professor:
+//!
+//! - uma subpasta por aluno (o nome da pasta é o nome do aluno), com o
+//!   workspace na raiz dela ou uma ou duas pastas abaixo (`ana/kit-turma/`);
+//! - um `.zip` por aluno (`ana.zip`);
+//! - o "baixar todas as entregas" do Moodle: uma pasta por aluno chamada
+//!   `Nome Sobrenome_123456_assignsubmission_file_`, com um `.zip` ou os
+//!   arquivos dentro (ou, sem pastas, arquivos com esse prefixo).
+//!
+//! Tudo o que não é entrega aparece em [`Found::skipped`], com o motivo.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// As entregas de `folder`: as subpastas, em ordem, sem as ocultas (como a
-/// `.avaliacao`, onde a correção trabalha).
-pub fn submissions(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut found: Vec<PathBuf> = fs::read_dir(folder)
+use super::isolamento::Sandbox;
+use super::selecao::STUDENT_FOLDERS;
+
+/// Até quantas pastas abaixo procurar o workspace numa entrega.
+const MAX_DEPTH: usize = 3;
+
+/// O que foi achado na pasta da turma.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// As entregas: o nome do aluno e a pasta com o workspace.
+    pub submissions: Vec<(String, PathBuf)>,
+    /// O que não virou entrega, com o motivo.
+    pub skipped: Vec<String>,
+}
+
+/// O nome do aluno num nome do Moodle (`Ana Souza_123456_assignsubmission_file_`
+/// → `Ana Souza`); outros nomes ficam como estão, sem a extensão `.zip`.
+pub fn student_name(entry: &str) -> String {
+    let stem = entry.strip_suffix(".zip").unwrap_or(entry);
+    if let Some(at) = stem.find("_assignsubmission_") {
+        let before = &stem[..at];
+        if let Some((name, id)) = before.rsplit_once('_') {
+            if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) {
+                return name.to_string();
+            }
+        }
+        return before.to_string();
+    }
+    stem.to_string()
+}
+
+/// A pasta abaixo de `dir` (até [`MAX_DEPTH`] níveis) que tem o workspace do
+/// kit: a primeira, em ordem alfabética, que tenha uma das pastas de código.
+pub fn find_workspace(dir: &Path) -> Option<PathBuf> {
+    fn search(dir: &Path, depth: usize) -> Option<PathBuf> {
+        if STUDENT_FOLDERS.iter().any(|f| dir.join(f).is_dir()) {
+            return Some(dir.to_path_buf());
+        }
+        if depth == 0 {
+            return None;
+        }
+        let mut children: Vec<PathBuf> = fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                !name.starts_with('.') && name != "target" && name != "__MACOSX"
+            })
+            .map(|e| e.path())
+            .collect();
+        children.sort();
+        children
+            .into_iter()
+            .find_map(|child| search(&child, depth - 1))
+    }
+    search(dir, MAX_DEPTH)
+}
+
+/// Acha as entregas em `folder`. Os `.zip` são abertos (numa caixa, com
+/// `unzip`) em `unpacked`.
+pub fn discover(folder: &Path, unpacked: &Path, sandbox: &Sandbox) -> Result<Found, String> {
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(folder)
         .map_err(|e| format!("{}: {e}", folder.display()))?
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|entry| entry.path())
-        .filter(|path| {
-            !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
+        .flatten()
         .collect();
-    found.sort();
+    entries.sort_by_key(|e| e.file_name());
+    let mut found = Found::default();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if ["notas.csv", "devolutiva", "semelhancas.txt"].contains(&name.as_str()) {
+            continue; // o que a própria correção escreve
+        }
+        let kind = entry.file_type().map_err(|e| format!("{name}: {e}"))?;
+        let path = entry.path();
+        let student = student_name(&name);
+        let workspace = if kind.is_dir() {
+            match find_workspace(&path) {
+                Some(workspace) => Ok(workspace),
+                None => match zips_in(&path).as_slice() {
+                    [zip] => unzip(zip, &unpacked.join(super::cell_name(&student)), sandbox),
+                    [] => Err(format!(
+                        "sem o workspace do kit ({}) nem um .zip",
+                        STUDENT_FOLDERS.join(", ")
+                    )),
+                    _ => Err("mais de um .zip: não sei qual é a entrega".into()),
+                },
+            }
+        } else if kind.is_file() && name.to_lowercase().ends_with(".zip") {
+            unzip(&path, &unpacked.join(super::cell_name(&student)), sandbox)
+        } else {
+            Err("não é uma pasta nem um .zip".into())
+        };
+        match workspace {
+            Ok(workspace) => {
+                if found.submissions.iter().any(|(s, _)| *s == student) {
+                    found.skipped.push(format!(
+                        "{name}: outra entrega de {student} (ficou a primeira)"
+                    ));
+                } else {
+                    found.submissions.push((student, workspace));
+                }
+            }
+            Err(why) => found.skipped.push(format!("{name}: {why}")),
+        }
+    }
     Ok(found)
 }
 
-/// O nome do aluno de uma entrega (o nome da pasta).
-pub fn student(submission: &Path) -> String {
-    submission
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// Os `.zip` logo dentro de `dir`.
+fn zips_in(dir: &Path) -> Vec<PathBuf> {
+    let mut zips: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    zips.sort();
+    zips
+}
+
+/// Abre `zip` em `destination` (apagada antes) e acha o workspace dentro.
+/// O `unzip` roda na caixa: um arquivo com `../` no nome ou uma bomba de
+/// compressão só alcança a pasta de destino, e por tempo limitado.
+fn unzip(zip: &Path, destination: &Path, sandbox: &Sandbox) -> Result<PathBuf, String> {
+    let _ = fs::remove_dir_all(destination);
+    fs::create_dir_all(destination).map_err(|e| format!("{}: {e}", destination.display()))?;
+    let inside = destination.join("entrega.zip");
+    fs::copy(zip, &inside).map_err(|e| format!("{}: {e}", zip.display()))?;
+    let run = sandbox
+        .run(
+            destination,
+            destination,
+            "",
+            "unzip",
+            &["-q", "-o", "entrega.zip", "-d", "conteudo"],
+            &[],
+            std::time::Duration::from_secs(60),
+        )
+        .map_err(|e| {
+            format!("não foi possível rodar o unzip (instale: sudo apt install unzip): {e}")
+        })?;
+    let _ = fs::remove_file(&inside);
+    if !run.success() {
+        let why = run.all().lines().next().unwrap_or("").to_string();
+        return Err(format!("o .zip não abriu: {why}"));
+    }
+    find_workspace(&destination.join("conteudo")).ok_or_else(|| {
+        format!(
+            "o .zip não tem o workspace do kit ({})",
+            STUDENT_FOLDERS.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nomes_do_moodle() {
+        assert_eq!(
+            student_name("Ana Souza_123456_assignsubmission_file_"),
+            "Ana Souza"
+        );
+        assert_eq!(
+            student_name("João da Silva_98_assignsubmission_file_kit.zip"),
+            "João da Silva"
+        );
+        assert_eq!(student_name("bruno.zip"), "bruno");
+        assert_eq!(student_name("carla"), "carla");
+    }
+
+    #[test]
+    fn workspace_uma_pasta_abaixo() {
+        let root = std::env::temp_dir().join(format!("entregas-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("ana/kit-turma/udp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("ana/__MACOSX/udp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("bruno/vazio")).unwrap();
+        assert_eq!(
+            find_workspace(&root.join("ana")),
+            Some(root.join("ana/kit-turma"))
+        );
+        assert_eq!(find_workspace(&root.join("bruno")), None);
+        let _ = fs::remove_dir_all(&root);
+    }
 }

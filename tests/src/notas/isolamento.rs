@@ -59,14 +59,23 @@ pub enum Ending {
 pub struct Run {
     /// Como terminou.
     pub ending: Ending,
-    /// A saída padrão e a de erros, juntas, até [`MAX_OUTPUT`] bytes.
+    /// A saída padrão, até [`MAX_OUTPUT`] bytes (onde o harness de testes
+    /// escreve o relatório).
     pub output: String,
+    /// A saída de erros, até [`MAX_OUTPUT`] bytes (onde o cargo escreve, e
+    /// onde caem os pânicos dos servidores que os testes sobem).
+    pub errors: String,
 }
 
 impl Run {
     /// Saiu sozinho com código 0?
     pub fn success(&self) -> bool {
         self.ending == Ending::Exited(Some(0))
+    }
+
+    /// As duas saídas, uma depois da outra.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.output, self.errors)
     }
 }
 
@@ -117,7 +126,7 @@ impl Sandbox {
                 "o bubblewrap está instalado mas não consegue criar a caixa nesta máquina \
                  (talvez os user namespaces estejam desligados: \
                  `sudo sysctl -w kernel.unprivileged_userns_clone=1`): {}",
-                run.output.trim()
+                run.all().trim()
             )),
             Err(err) => Err(format!("não foi possível rodar o bwrap: {err}")),
         }
@@ -309,15 +318,17 @@ impl Sandbox {
 /// fica com o que leu até ali.
 fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
     command.stdin(Stdio::null());
+    // Dois canos, um para cada saída: o que os servidores dos testes
+    // escrevem na saída de erros não se mistura, no meio de uma linha, ao
+    // relatório do harness na saída padrão.
     #[cfg(unix)]
     let readers: Vec<Box<dyn Read + Send>> = {
         use std::os::unix::process::CommandExt;
         command.process_group(0);
-        // Um cano só para a saída padrão e a de erros: as mensagens ficam na
-        // ordem em que foram escritas.
-        let (reader, writer) = pipe()?;
-        command.stdout(writer.try_clone()?).stderr(writer);
-        vec![Box::new(reader)]
+        let (out_reader, out_writer) = pipe()?;
+        let (err_reader, err_writer) = pipe()?;
+        command.stdout(out_writer).stderr(err_writer);
+        vec![Box::new(out_reader), Box::new(err_reader)]
     };
     #[cfg(not(unix))]
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -336,10 +347,12 @@ fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
         }
         readers
     };
-    let collected = Arc::new(Mutex::new(Vec::new()));
+    let buffers: Vec<Arc<Mutex<Vec<u8>>>> = readers
+        .iter()
+        .map(|_| Arc::new(Mutex::new(Vec::new())))
+        .collect();
     let pending = Arc::new(std::sync::atomic::AtomicUsize::new(readers.len()));
-    for mut reader in readers {
-        let collected = Arc::clone(&collected);
+    for (mut reader, collected) in readers.into_iter().zip(buffers.iter().cloned()) {
         let pending = Arc::clone(&pending);
         thread::spawn(move || {
             let mut chunk = vec![0u8; 64 * 1024];
@@ -380,10 +393,16 @@ fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
     {
         thread::sleep(Duration::from_millis(5));
     }
-    let bytes = collected.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let text = |index: usize| {
+        buffers.get(index).map_or_else(String::new, |buffer| {
+            let bytes = buffer.lock().unwrap_or_else(|e| e.into_inner());
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
     Ok(Run {
         ending,
-        output: String::from_utf8_lossy(&bytes).into_owned(),
+        output: text(0),
+        errors: text(1),
     })
 }
 
@@ -507,6 +526,7 @@ mod tests {
         .unwrap();
         assert!(run.success());
         assert_eq!(run.output.len(), MAX_OUTPUT);
+        assert_eq!(run.errors, "fim\n", "a saída de erros vem à parte");
     }
 
     #[test]
@@ -520,7 +540,7 @@ mod tests {
         let mark = format!("7.{}", std::process::id());
         let script = format!(
             "setsid sleep {mark} & echo oi > /entrega/dentro; echo x > /tmp/t && \
-             cat /proc/net/dev | grep -c : ; ls /root/.cargo 2>&1 | head -1; echo fim"
+             cat /proc/net/dev | grep -c : ; ls /root/.cargo; echo fim"
         );
         let started = Instant::now();
         let run = sandbox
@@ -534,16 +554,12 @@ mod tests {
                 Duration::from_secs(20),
             )
             .unwrap();
-        assert!(run.success(), "{}", run.output);
+        assert!(run.success(), "{}", run.all());
         assert!(started.elapsed() < Duration::from_secs(5));
         // Só a interface lo (uma linha com ':' além do cabeçalho).
         let lines: Vec<&str> = run.output.lines().collect();
         assert_eq!(lines.first(), Some(&"1"), "{}", run.output);
-        assert!(
-            lines.get(1).is_some_and(|l| l.contains("No such file")),
-            "{}",
-            run.output
-        );
+        assert!(run.errors.contains("No such file"), "{}", run.all());
         assert_eq!(std::fs::read_to_string(dir.join("dentro")).unwrap(), "oi\n");
         let alive = std::fs::read_dir("/proc")
             .unwrap()

@@ -3,7 +3,7 @@
 //!
 //! O caminho de uma entrega, um arquivo por passo:
 //!
-//! 1. [`entregas`]: acha as entregas (uma subpasta por aluno);
+//! 1. [`entregas`]: acha as entregas (pastas, `.zip`, o que o Moodle baixa);
 //! 2. [`selecao`]: tira da entrega só o código que o aluno edita; todo o
 //!    resto (manifestos, `Cargo.lock`, `.cargo/`, `build.rs`, testes) vem
 //!    do kit gerado da referência;
@@ -12,18 +12,21 @@
 //! 4. [`relatorio`]: lê o relatório do harness de testes (um teste só passa
 //!    quando o harness diz, pelo nome);
 //! 5. [`pontos`]: divide os pontos de cada exercício entre os testes dele;
-//! 6. [`tabela`]: escreve a tabela e o CSV.
+//! 6. [`tabela`] e [`devolutiva`]: escrevem a tabela, o CSV e a devolutiva
+//!    de cada aluno.
 //!
 //! Antes da primeira entrega, a correção monta uma base — o kit do aluno
 //! gerado da referência (nunca a solução) — e a compila uma vez numa pasta
 //! `semente`: as dependências (clap, socket2, ...) ficam prontas, e cada
 //! entrega começa de uma cópia dela e só recompila o que o aluno mudou.
 
+pub mod devolutiva;
 pub mod entregas;
 pub mod isolamento;
 pub mod pontos;
 pub mod relatorio;
 pub mod selecao;
+pub mod semelhanca;
 pub mod tabela;
 pub mod turma;
 
@@ -32,10 +35,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use entregas::submissions;
 pub use isolamento::Sandbox;
 pub use pontos::{Exercise, exercises};
-pub use tabela::{csv, table};
+pub use tabela::{CsvStyle, csv, table};
 
 use isolamento::{Ending, Run};
 use relatorio::Status;
@@ -97,6 +99,8 @@ pub struct Grade {
     pub notes: Vec<String>,
     /// O que a entrega tinha e não foi usado.
     pub ignored: Vec<String>,
+    /// Os erros do compilador, inteiros (para a devolutiva do aluno).
+    pub compile_log: Vec<String>,
 }
 
 impl Grade {
@@ -114,6 +118,7 @@ impl Grade {
             ],
             notes: vec![why],
             ignored: Vec::new(),
+            compile_log: Vec::new(),
         }
     }
 
@@ -262,14 +267,14 @@ impl Grader {
             deadline,
         )?;
         if !built.success() {
-            return Err(format!("a base não compila:\n{}", tail(&built.output, 40)));
+            return Err(format!("a base não compila:\n{}", tail(&built.all(), 40)));
         }
         let tests = grader.cargo(&grader.base, &grader.seed, &grader.tests_args(), deadline)?;
-        let executables = executables(&tests.output);
+        let executables = executables(&tests.all());
         if !tests.success() {
             return Err(format!(
                 "os testes da base não compilam:\n{}",
-                tail(&tests.output, 40)
+                tail(&tests.all(), 40)
             ));
         }
         for exercise in &grader.exercises {
@@ -290,7 +295,8 @@ impl Grader {
             if !listed.success() || names.is_empty() {
                 return Err(format!(
                     "{} --list falhou:\n{}",
-                    exercise.test, listed.output
+                    exercise.test,
+                    listed.all()
                 ));
             }
             grader.expected.push(names);
@@ -298,34 +304,38 @@ impl Grader {
         Ok(grader)
     }
 
+    /// A base: o kit gerado da referência.
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
     /// A pasta onde fica o resultado guardado de cada aluno.
     pub fn results_folder(&self) -> PathBuf {
         self.work.join("resultados")
     }
 
-    /// Corrige uma entrega.
-    pub fn grade(&self, submission: &Path) -> Grade {
-        let student = entregas::student(submission);
+    /// Corrige a entrega de `student`, que está em `submission`.
+    pub fn grade(&self, student: &str, submission: &Path) -> Grade {
         let count = self.exercises.len();
         let present = CRATES
             .iter()
             .any(|c| submission.join(c).join("src").is_dir());
         if !present {
             return Grade::zero(
-                &student,
+                student,
                 count,
                 format!("faltam as pastas {}", selecao::STUDENT_FOLDERS.join(", ")),
             );
         }
-        let cell = self.work.join("alunos").join(cell_name(&student));
+        let cell = self.work.join("alunos").join(cell_name(student));
         let work = cell.join("entrega");
         let target = cell.join("alvo");
         let _ = fs::remove_dir_all(&cell);
-        let result = self.grade_in(submission, &student, &work, &target);
+        let result = self.grade_in(submission, student, &work, &target);
         // A pasta de compilação é grande; a entrega montada fica, para o
         // professor conferir o que foi corrigido.
         let _ = fs::remove_dir_all(&target);
-        result.unwrap_or_else(|err| Grade::zero(&student, count, err))
+        result.unwrap_or_else(|err| Grade::zero(student, count, err))
     }
 
     fn grade_in(
@@ -366,18 +376,19 @@ impl Grader {
             if run.success() {
                 break;
             }
-            let failed = failed_crates(&run.output);
+            let output = run.all();
+            let failed = failed_crates(&output);
             let first = CRATES
                 .iter()
                 .find(|c| failed.contains(c) && !broken.contains(c))
                 .copied();
             let Some(krate) = first else {
-                return Err(compile_error(&run.output, None));
+                return Err(compile_error(&output, None));
             };
-            grade.notes.push(format!(
-                "{krate} {}",
-                compile_error(&run.output, Some(krate))
-            ));
+            grade
+                .notes
+                .push(format!("{krate} {}", compile_error(&output, Some(krate))));
+            grade.compile_log.push(diagnostics(&output));
             broken.push(krate);
             let src = Path::new(krate).join("src");
             let _ = fs::remove_dir_all(work.join(&src));
@@ -388,8 +399,12 @@ impl Grader {
         if run.ending == Ending::TimedOut {
             return Err("a compilação dos testes passou do tempo-limite".into());
         }
-        let executables = executables(&run.output);
-        let test_error = (!run.success()).then(|| compile_error(&run.output, None));
+        let output = run.all();
+        let executables = executables(&output);
+        let test_error = (!run.success()).then(|| compile_error(&output, None));
+        if test_error.is_some() {
+            grade.compile_log.push(diagnostics(&output));
+        }
 
         for (index, exercise) in self.exercises.iter().enumerate() {
             let number = exercise_number(&exercise.test);
@@ -457,7 +472,12 @@ impl Grader {
                     failed(&report, name)
                 }
                 (true, _) if first.ending == Ending::TimedOut => TestOutcome::TimedOut,
-                (true, _) => TestOutcome::DidNotFinish,
+                // O harness terminou sem relatar este teste (uma linha
+                // estragada por outra saída, por exemplo): roda sozinho.
+                (true, _) => {
+                    again.push(name);
+                    TestOutcome::DidNotFinish
+                }
                 (false, _) => {
                     again.push(name);
                     TestOutcome::DidNotFinish
@@ -660,6 +680,25 @@ pub fn compile_error(output: &str, krate: Option<&str>) -> String {
     }
 }
 
+/// Os erros do compilador numa saída do cargo, inteiros (cada bloco do
+/// rustc que começa com `error`), até 200 linhas.
+pub fn diagnostics(output: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut inside = false;
+    for line in output.lines() {
+        if line.starts_with("error") {
+            inside = !line.starts_with("error: could not compile");
+        } else if line.starts_with("warning") || line.trim_start().starts_with("Compiling ") {
+            inside = false;
+        }
+        if inside {
+            kept.push(line);
+        }
+    }
+    kept.truncate(200);
+    kept.join("\n").trim_end().to_string()
+}
+
 /// As últimas `n` linhas de um texto.
 fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -727,6 +766,13 @@ mod tests {
             "não compila: error[E0425]: cannot find value `x` (tcp-echo/src/server.rs:3:1)"
         );
         assert_eq!(failed_crates(output), ["udp-echo", "tcp-echo"]);
+        let log = diagnostics(output);
+        assert!(log.starts_with("error: expected `;`"), "{log}");
+        assert!(log.contains("tcp-echo/src/server.rs:3:1"), "{log}");
+        assert!(
+            !log.contains("Compiling") && !log.contains("could not compile"),
+            "{log}"
+        );
         assert_eq!(compile_error("", None), "não compila: erro de compilação");
     }
 
@@ -765,6 +811,7 @@ mod tests {
             ],
             notes: vec!["udp-echo não compila: error (x.rs:1:1)".into()],
             ignored: vec!["Cargo.toml (alterado; só o do kit vale)".into()],
+            compile_log: Vec::new(),
         };
         assert_eq!(grade.total(), 15.0);
         assert_eq!(

@@ -2,32 +2,62 @@
 
 use super::{Exercise, Grade};
 
+/// Como escrever o CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvStyle {
+    /// O que uma planilha em português abre certo: `;` entre os campos,
+    /// vírgula decimal e a marca UTF-8 (BOM) no começo, para os acentos.
+    Brazilian,
+    /// `,` entre os campos e ponto decimal, sem BOM (`--csv-internacional`).
+    International,
+}
+
 /// Um número de pontos como a tabela mostra: `10`, `7.5`, `3.33`.
 fn number(value: f64) -> String {
     let rounded = super::pontos::round2(value);
     format!("{rounded}")
 }
 
-/// A tabela em CSV: aluno, um campo por exercício, observações, total.
-pub fn csv(exercises: &[Exercise], grades: &[Grade]) -> String {
+/// A tabela em CSV: aluno, um campo por exercício, observações, total; a
+/// primeira linha depois do cabeçalho tem os pontos máximos.
+pub fn csv(exercises: &[Exercise], grades: &[Grade], style: CsvStyle) -> String {
+    let (separator, bom) = match style {
+        CsvStyle::Brazilian => (';', "\u{feff}"),
+        CsvStyle::International => (',', ""),
+    };
+    let value = |v: f64| match style {
+        CsvStyle::Brazilian => number(v).replace('.', ","),
+        CsvStyle::International => number(v),
+    };
     let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-    let mut out = String::from("aluno");
+    let mut out = format!("{bom}aluno");
     for exercise in exercises {
-        out.push(',');
+        out.push(separator);
         out.push_str(&exercise.test);
     }
-    out.push_str(",observacoes,total\n");
-    for grade in grades {
-        out.push_str(&quote(&grade.student));
-        for points in grade.points() {
-            out.push(',');
-            out.push_str(&number(points));
+    out.push_str(&format!("{separator}observacoes{separator}total\n"));
+    let rows = std::iter::once((
+        "(pontos máximos)".to_string(),
+        exercises.iter().map(|e| e.points).collect::<Vec<_>>(),
+        String::new(),
+        exercises.iter().map(|e| e.points).sum::<f64>(),
+    ))
+    .chain(
+        grades
+            .iter()
+            .map(|g| (g.student.clone(), g.points(), g.summary(), g.total())),
+    );
+    for (student, points, summary, total) in rows {
+        out.push_str(&quote(&student));
+        for points in points {
+            out.push(separator);
+            out.push_str(&value(points));
         }
-        out.push_str(&format!(
-            ",{},{}\n",
-            quote(&grade.summary()),
-            number(grade.total())
-        ));
+        out.push(separator);
+        out.push_str(&quote(&summary));
+        out.push(separator);
+        out.push_str(&value(total));
+        out.push('\n');
     }
     out
 }
@@ -58,4 +88,66 @@ pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ExerciseGrade, TestOutcome};
+    use super::*;
+
+    fn sample() -> (Vec<Exercise>, Vec<Grade>) {
+        let exercise = |test: &str, points| Exercise {
+            test: test.into(),
+            points,
+            weights: Default::default(),
+        };
+        let exercises = vec![
+            exercise("exercicio_01", 10.0),
+            exercise("exercicio_02", 7.5),
+        ];
+        let grade = Grade {
+            student: "Ana \"Aninha\"".into(),
+            exercises: vec![
+                ExerciseGrade {
+                    points: 8.33,
+                    tests: vec![
+                        ("a".into(), TestOutcome::Passed),
+                        ("b".into(), TestOutcome::Failed("x".into())),
+                    ],
+                    note: None,
+                },
+                ExerciseGrade {
+                    points: 7.5,
+                    tests: vec![("c".into(), TestOutcome::Passed)],
+                    note: None,
+                },
+            ],
+            notes: Vec::new(),
+            ignored: Vec::new(),
+            compile_log: Vec::new(),
+        };
+        (exercises, vec![grade])
+    }
+
+    #[test]
+    fn csv_para_planilha_em_portugues() {
+        let (exercises, grades) = sample();
+        assert_eq!(
+            csv(&exercises, &grades, CsvStyle::Brazilian),
+            "\u{feff}aluno;exercicio_01;exercicio_02;observacoes;total\n\
+             \"(pontos máximos)\";10;7,5;\"\";17,5\n\
+             \"Ana \"\"Aninha\"\"\";8,33;7,5;\"ex01: 1/2 testes (falhou b)\";15,83\n"
+        );
+    }
+
+    #[test]
+    fn csv_internacional() {
+        let (exercises, grades) = sample();
+        assert_eq!(
+            csv(&exercises, &grades, CsvStyle::International),
+            "aluno,exercicio_01,exercicio_02,observacoes,total\n\
+             \"(pontos máximos)\",10,7.5,\"\",17.5\n\
+             \"Ana \"\"Aninha\"\"\",8.33,7.5,\"ex01: 1/2 testes (falhou b)\",15.83\n"
+        );
+    }
 }

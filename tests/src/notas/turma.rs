@@ -13,7 +13,7 @@ use super::{ExerciseGrade, Grade, Grader, TestOutcome};
 /// pronta é guardada e anunciada por `progress`.
 pub fn grade_all(
     grader: &Grader,
-    submissions: &[PathBuf],
+    submissions: &[(String, PathBuf)],
     parallel: usize,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<(), String> {
@@ -29,11 +29,11 @@ pub fn grade_all(
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(submission) = submissions.get(index) else {
+                    let Some((student, submission)) = submissions.get(index) else {
                         break;
                     };
                     let started = Instant::now();
-                    let grade = grader.grade(submission);
+                    let grade = grader.grade(student, submission);
                     let _ = done_tx.send((index, grade, started.elapsed().as_secs()));
                 }
             });
@@ -68,13 +68,12 @@ pub fn grade_all(
 
 /// As notas guardadas das entregas `submissions`, na ordem delas. Uma
 /// entrega sem nota guardada é erro (corrija a turma inteira antes).
-pub fn load_all(grader: &Grader, submissions: &[PathBuf]) -> Result<Vec<Grade>, String> {
+pub fn load_all(grader: &Grader, submissions: &[(String, PathBuf)]) -> Result<Vec<Grade>, String> {
     let folder = grader.results_folder();
     submissions
         .iter()
-        .map(|submission| {
-            let student = super::entregas::student(submission);
-            let path = folder.join(record_name(&student));
+        .map(|(student, _)| {
+            let path = folder.join(record_name(student));
             let text = fs::read_to_string(&path).map_err(|_| {
                 format!("{student} ainda não foi corrigido: corrija a turma inteira (sem --aluno)")
             })?;
@@ -145,6 +144,9 @@ pub fn to_record(grade: &Grade) -> String {
     for ignored in &grade.ignored {
         out.push_str(&format!("ignorado\t{}\n", escape(ignored)));
     }
+    for log in &grade.compile_log {
+        out.push_str(&format!("compilacao\t{}\n", escape(log)));
+    }
     out
 }
 
@@ -156,6 +158,7 @@ pub fn from_record(text: &str, count: usize) -> Option<Grade> {
         exercises: Vec::new(),
         notes: Vec::new(),
         ignored: Vec::new(),
+        compile_log: Vec::new(),
     };
     for line in text.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -183,17 +186,31 @@ pub fn from_record(text: &str, count: usize) -> Option<Grade> {
             }
             ["obs", note] => grade.notes.push(unescape(note)),
             ["ignorado", what] => grade.ignored.push(unescape(what)),
+            ["compilacao", log] => grade.compile_log.push(unescape(log)),
             _ => return None,
         }
     }
     (grade.exercises.len() == count && !grade.student.is_empty()).then_some(grade)
 }
 
-/// Escreve `PASTA/notas.csv`.
-pub fn write_csv(folder: &Path, grader: &Grader, grades: &[Grade]) -> Result<PathBuf, String> {
+/// Escreve `PASTA/notas.csv` e a devolutiva de cada aluno em
+/// `PASTA/devolutiva/NOME.md`.
+pub fn write_reports(
+    folder: &Path,
+    grader: &Grader,
+    grades: &[Grade],
+    style: super::CsvStyle,
+) -> Result<PathBuf, String> {
     let csv = folder.join("notas.csv");
-    fs::write(&csv, super::csv(&grader.exercises, grades))
+    fs::write(&csv, super::csv(&grader.exercises, grades, style))
         .map_err(|e| format!("{}: {e}", csv.display()))?;
+    let feedback = folder.join("devolutiva");
+    fs::create_dir_all(&feedback).map_err(|e| format!("{}: {e}", feedback.display()))?;
+    for grade in grades {
+        let path = feedback.join(format!("{}.md", super::cell_name(&grade.student)));
+        fs::write(&path, super::devolutiva::feedback(&grader.exercises, grade))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     Ok(csv)
 }
 
@@ -228,6 +245,7 @@ mod tests {
             ],
             notes: vec!["x".into()],
             ignored: vec!["Cargo.toml (alterado)".into()],
+            compile_log: vec!["error: x\n  --> a.rs:1:1\n\nerror: y".into()],
         };
         let text = to_record(&grade);
         assert_eq!(from_record(&text, 2), Some(grade));
