@@ -115,6 +115,7 @@ mod tests {
             notes: vec!["udp-echo não compila: error: x (a.rs:1:1)".into()],
             ignored: vec![".cargo/config.toml (não faz parte do kit)".into()],
             compile_log: vec!["error: x\n --> a.rs:1:1".into()],
+            timings: String::new(),
         };
         let text = feedback(
             &[exercise("exercicio_01"), exercise("exercicio_02")],

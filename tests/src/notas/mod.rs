@@ -101,6 +101,8 @@ pub struct Grade {
     pub ignored: Vec<String>,
     /// Os erros do compilador, inteiros (para a devolutiva do aluno).
     pub compile_log: Vec<String>,
+    /// Quanto levou cada passo (para quem mede a correção).
+    pub timings: String,
 }
 
 impl Grade {
@@ -119,6 +121,7 @@ impl Grade {
             notes: vec![why],
             ignored: Vec::new(),
             compile_log: Vec::new(),
+            timings: String::new(),
         }
     }
 
@@ -366,7 +369,8 @@ impl Grader {
 
         // Compilar: cada programa por si; o que não compila é trocado pelo
         // esboço do kit, para os exercícios dos outros ainda valerem.
-        let deadline = Instant::now() + self.limits.build;
+        let clock = Instant::now();
+        let deadline = clock + self.limits.build;
         let mut broken: Vec<&str> = Vec::new();
         for _ in 0..CRATES.len() {
             let run = self.cargo(work, target, &self.programs_args(), deadline)?;
@@ -395,7 +399,9 @@ impl Grader {
             copy_tree(&self.base.join(&src), &work.join(&src))?;
         }
 
+        let programs_time = clock.elapsed();
         let run = self.cargo(work, target, &self.tests_args(), deadline)?;
+        let tests_time = clock.elapsed() - programs_time;
         if run.ending == Ending::TimedOut {
             return Err("a compilação dos testes passou do tempo-limite".into());
         }
@@ -441,6 +447,12 @@ impl Grader {
                 note,
             };
         }
+        grade.timings = format!(
+            "programas {:.1} s, testes compilados {:.1} s, testes rodados {:.1} s",
+            programs_time.as_secs_f64(),
+            tests_time.as_secs_f64(),
+            (clock.elapsed() - programs_time - tests_time).as_secs_f64()
+        );
         Ok(grade)
     }
 
@@ -812,6 +824,7 @@ mod tests {
             notes: vec!["udp-echo não compila: error (x.rs:1:1)".into()],
             ignored: vec!["Cargo.toml (alterado; só o do kit vale)".into()],
             compile_log: Vec::new(),
+            timings: String::new(),
         };
         assert_eq!(grade.total(), 15.0);
         assert_eq!(

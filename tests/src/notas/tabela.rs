@@ -125,6 +125,7 @@ mod tests {
             notes: Vec::new(),
             ignored: Vec::new(),
             compile_log: Vec::new(),
+            timings: String::new(),
         };
         (exercises, vec![grade])
     }

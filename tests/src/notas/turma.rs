@@ -147,6 +147,9 @@ pub fn to_record(grade: &Grade) -> String {
     for log in &grade.compile_log {
         out.push_str(&format!("compilacao\t{}\n", escape(log)));
     }
+    if !grade.timings.is_empty() {
+        out.push_str(&format!("tempos\t{}\n", escape(&grade.timings)));
+    }
     out
 }
 
@@ -159,6 +162,7 @@ pub fn from_record(text: &str, count: usize) -> Option<Grade> {
         notes: Vec::new(),
         ignored: Vec::new(),
         compile_log: Vec::new(),
+        timings: String::new(),
     };
     for line in text.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -187,6 +191,7 @@ pub fn from_record(text: &str, count: usize) -> Option<Grade> {
             ["obs", note] => grade.notes.push(unescape(note)),
             ["ignorado", what] => grade.ignored.push(unescape(what)),
             ["compilacao", log] => grade.compile_log.push(unescape(log)),
+            ["tempos", text] => grade.timings = unescape(text),
             _ => return None,
         }
     }
@@ -246,6 +251,7 @@ mod tests {
             notes: vec!["x".into()],
             ignored: vec!["Cargo.toml (alterado)".into()],
             compile_log: vec!["error: x\n  --> a.rs:1:1\n\nerror: y".into()],
+            timings: "programas 1.0 s".into(),
         };
         let text = to_record(&grade);
         assert_eq!(from_record(&text, 2), Some(grade));
