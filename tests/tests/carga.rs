@@ -278,3 +278,67 @@ fn sigint_e_sigterm_durante_carga_encerram_com_zero() {
         );
     }
 }
+
+#[test]
+fn cliente_ecoa_uma_linha_de_vinte_mib() {
+    // Uma linha só, grande demais para caber nos buffers: o cliente tem de
+    // ler as respostas enquanto ainda manda, senão os dois lados travam.
+    let server = Server::start("tcp-echo", &[]);
+    let port = server.port().to_string();
+    const SIZE: usize = 20 * 1024 * 1024;
+    let mut line = vec![b'a'; SIZE];
+    line.push(b'\n');
+    let output = avaliacao::run("tcp-echo", &["cliente", "--porta", &port], &line);
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout.len(), SIZE + 1);
+    assert!(output.stdout[..SIZE].iter().all(|&b| b == b'A'));
+    assert_eq!(output.stdout[SIZE], b'\n');
+}
+
+#[test]
+fn cliente_mostra_as_respostas_sem_guardar_tudo_na_memoria() {
+    // Um "servidor" que manda sem parar: o cliente mostra o que chega e não
+    // junta tudo antes de mostrar.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let streamer = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let chunk = vec![b'z'; 1024 * 1024];
+        // No máximo 4 GiB: o cliente é encerrado muito antes.
+        for _ in 0..4096 {
+            if stream.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut client = std::process::Command::new(avaliacao::binary("tcp-echo"))
+        .args(["cliente", "--porta", &port, "oi"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = client.stdout.take().unwrap();
+    let mut shown = 0usize;
+    let mut buffer = vec![0u8; 1024 * 1024];
+    while shown < 256 * 1024 * 1024 {
+        let n = stdout.read(&mut buffer).unwrap();
+        assert!(n > 0, "o cliente parou depois de {shown} bytes");
+        shown += n;
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", client.id()));
+    let _ = client.kill();
+    let _ = client.wait();
+    drop(stdout);
+    streamer.join().unwrap();
+    if let Ok(status) = status {
+        let rss: u64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0);
+        eprintln!("cliente: {shown} bytes mostrados, RSS de {rss} KiB");
+        assert!(rss < 64 * 1024, "RSS de {rss} KiB depois de {shown} bytes");
+    }
+}
