@@ -15,7 +15,8 @@
 //! Duas diferenças de propósito: várias threads fazem esse laço ao mesmo
 //! tempo, cada uma atendendo uma conexão (as notas atendem uma de cada vez), e
 //! o servidor devolve **tudo** o que a conexão enviar até o cliente fechar,
-//! não só o primeiro `recv`.
+//! não só o primeiro `recv`. Quantas threads existem, e quando uma é criada
+//! ou termina, está em `threads.rs`.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
