@@ -79,7 +79,14 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), 
     let (sent, send_result) = mpsc::channel();
     {
         let sending = Arc::clone(&sending);
-        thread::spawn(move || sent.send(send(writer, input, &sending)));
+        thread::Builder::new()
+            .spawn(move || sent.send(send(writer, input, &sending)))
+            .map_err(|_| {
+                Error::new(
+                    "não foi possível criar a thread que envia: o sistema chegou ao limite \
+                     de threads ou de memória",
+                )
+            })?;
     }
     receive(&stream, &sending)?;
     // O servidor fechou a conexão. Normalmente a entrada já acabou, e o que
@@ -105,9 +112,15 @@ fn send(mut stream: TcpStream, mut input: impl Read, sending: &Sending) -> Resul
             Ok(0) => break,
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(Error::io("não foi possível ler a entrada", &err)),
+            Err(err) => {
+                return Err(stop(
+                    &stream,
+                    Error::io("não foi possível ler a entrada", &err),
+                ));
+            }
         };
-        common::tcp::send_all(&mut stream, &buffer[..n]).map_err(|e| failed("enviar", &e))?;
+        common::tcp::send_all(&mut stream, &buffer[..n])
+            .map_err(|e| stop(&stream, failed("enviar", &e)))?;
         sending.bytes.fetch_add(n as u64, Ordering::SeqCst);
     }
     sending.finished.store(true, Ordering::SeqCst);
@@ -116,6 +129,13 @@ fn send(mut stream: TcpStream, mut input: impl Read, sending: &Sending) -> Resul
         .map_err(|e| failed("enviar", &e))
 }
 // ANCHOR_END: send
+
+/// O envio falhou: fecha os dois sentidos da conexão, para a thread que
+/// recebe não ficar esperando respostas que não vêm mais.
+fn stop(stream: &TcpStream, err: Error) -> Error {
+    let _ = stream.shutdown(Shutdown::Both);
+    err
+}
 
 // ANCHOR: receive
 /// Mostra o que o servidor devolver, assim que chega, até ele fechar a

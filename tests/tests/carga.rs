@@ -342,3 +342,34 @@ fn cliente_mostra_as_respostas_sem_guardar_tudo_na_memoria() {
         assert!(rss < 64 * 1024, "RSS de {rss} KiB depois de {shown} bytes");
     }
 }
+
+#[test]
+fn cliente_desiste_de_um_servidor_que_nao_le() {
+    // Um "servidor" que aceita e nunca lê: o envio para, e o cliente tem de
+    // desistir com um erro claro, não ficar esperando a resposta para sempre.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let holder = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        // Segura a conexão aberta até o cliente terminar.
+        let _ = finished.recv_timeout(PATIENCE);
+        drop(stream);
+    });
+    let input = vec![b'a'; 32 * 1024 * 1024];
+    let output = avaliacao::run(
+        "tcp-echo",
+        &["cliente", "--porta", &port, "--timeout", "1"],
+        &input,
+    );
+    done.send(()).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+    // Quem percebe primeiro (o envio parado ou a resposta que não vem)
+    // depende do relógio; os dois dizem a verdade.
+    assert!(
+        output.stderr.contains("tempo esgotado"),
+        "{}",
+        output.stderr
+    );
+    holder.join().unwrap();
+}

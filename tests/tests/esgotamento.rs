@@ -312,7 +312,8 @@ fn sigterm_encerra_mesmo_com_a_saida_parada() {
     // Um pipe pequeno (uma página) enche rápido. Ninguém vai lê-lo depois
     // da primeira linha: é um `less` pausado.
     // SAFETY: fcntl com F_SETPIPE_SZ só muda o tamanho do pipe do descritor.
-    unsafe { libc::fcntl(stdout.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
+    let size = unsafe { libc::fcntl(stdout.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
+    assert!(size >= 4096, "não foi possível diminuir o pipe");
     let mut first = Vec::new();
     let mut byte = [0u8; 1];
     while byte[0] != b'\n' {
