@@ -1,7 +1,8 @@
 //! Esgotamento: o servidor TCP quando acabam os descritores, numa rajada de
 //! conexões, com clientes recusados que não vão embora, e com a saída padrão
 //! parada. Ele tem de seguir atendendo o que já tem, respeitar os próprios
-//! limites e voltar ao normal sozinho.
+//! limites e voltar ao normal sozinho. E o cliente TCP com uma entrada enorme
+//! ou um servidor que não para: memória limitada, sem travar.
 //!
 //! Só no Linux: os limites (`setrlimit`) e as contagens (`/proc/PID/task`,
 //! `/proc/PID/fd`) são do Linux. Tudo pela loopback, com repetições contadas;
@@ -411,4 +412,99 @@ fn cliente_que_nao_le_e_fechado_sem_rst_e_com_o_motivo_certo() {
     }
     eprintln!("mandou {sent} bytes, recebeu {received} de volta antes do FIN");
     assert!(received > 0 && received <= sent);
+}
+
+#[test]
+fn cliente_ecoa_uma_linha_de_vinte_mib() {
+    // Uma linha só, grande demais para caber nos buffers: o cliente tem de
+    // ler as respostas enquanto ainda manda, senão os dois lados travam.
+    let server = Server::start("tcp-echo", &[]);
+    let port = server.port().to_string();
+    const SIZE: usize = 20 * 1024 * 1024;
+    let mut line = vec![b'a'; SIZE];
+    line.push(b'\n');
+    let output = avaliacao::run("tcp-echo", &["cliente", "--porta", &port], &line);
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout.len(), SIZE + 1);
+    assert!(output.stdout[..SIZE].iter().all(|&b| b == b'A'));
+    assert_eq!(output.stdout[SIZE], b'\n');
+}
+
+#[test]
+fn cliente_mostra_as_respostas_sem_guardar_tudo_na_memoria() {
+    // Um "servidor" que manda sem parar: o cliente mostra o que chega e não
+    // junta tudo antes de mostrar.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let streamer = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let chunk = vec![b'z'; 1024 * 1024];
+        // No máximo 4 GiB: o cliente é encerrado muito antes.
+        for _ in 0..4096 {
+            if stream.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut client = std::process::Command::new(avaliacao::binary("tcp-echo"))
+        .args(["cliente", "--porta", &port, "oi"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = client.stdout.take().unwrap();
+    let mut shown = 0usize;
+    let mut buffer = vec![0u8; 1024 * 1024];
+    while shown < 256 * 1024 * 1024 {
+        let n = stdout.read(&mut buffer).unwrap();
+        assert!(n > 0, "o cliente parou depois de {shown} bytes");
+        shown += n;
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", client.id()));
+    let _ = client.kill();
+    let _ = client.wait();
+    drop(stdout);
+    streamer.join().unwrap();
+    if let Ok(status) = status {
+        let rss: u64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kib| kib.parse().ok())
+            .unwrap_or(0);
+        eprintln!("cliente: {shown} bytes mostrados, RSS de {rss} KiB");
+        assert!(rss < 64 * 1024, "RSS de {rss} KiB depois de {shown} bytes");
+    }
+}
+
+#[test]
+fn cliente_desiste_de_um_servidor_que_nao_le() {
+    // Um "servidor" que aceita e nunca lê: o envio para, e o cliente tem de
+    // desistir com um erro claro, não ficar esperando a resposta para sempre.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let holder = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        // Segura a conexão aberta até o cliente terminar.
+        let _ = finished.recv_timeout(PATIENCE);
+        drop(stream);
+    });
+    let input = vec![b'a'; 32 * 1024 * 1024];
+    let output = avaliacao::run(
+        "tcp-echo",
+        &["cliente", "--porta", &port, "--timeout", "1"],
+        &input,
+    );
+    done.send(()).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+    // Quem percebe primeiro (o envio parado ou a resposta que não vem)
+    // depende do relógio; os dois dizem a verdade.
+    assert!(
+        output.stderr.contains("tempo esgotado"),
+        "{}",
+        output.stderr
+    );
+    holder.join().unwrap();
 }
