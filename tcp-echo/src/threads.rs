@@ -6,7 +6,7 @@
 //! tempo). Com `--max-conexoes N`, isso dá no máximo `N + SPARE_THREADS`
 //! threads, aconteça o que acontecer.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
@@ -31,7 +31,7 @@ pub const IDLE_THREAD_TIMEOUT: Duration = Duration::from_secs(3);
 /// A contagem das threads do servidor (a principal também conta).
 #[derive(Debug)]
 pub struct Pool {
-    threads: AtomicUsize,
+    threads: Mutex<usize>,
     spawn_failed: OncePerSecond,
 }
 
@@ -39,27 +39,29 @@ impl Pool {
     /// A contagem no começo: só a thread principal.
     pub fn new() -> Pool {
         Pool {
-            threads: AtomicUsize::new(1),
+            threads: Mutex::new(1),
             spawn_failed: OncePerSecond::new(),
         }
     }
 
     /// Quantas threads existem agora.
     pub fn count(&self) -> usize {
-        self.threads.load(Ordering::SeqCst)
+        *self.threads()
     }
 
     // ANCHOR: reserve
     /// Reserva a vaga de mais uma thread, se há menos de `busy +
-    /// SPARE_THREADS` (`busy`: quantas estão ocupadas com uma conexão). A
-    /// conta e a soma são um passo só, como em `try_admit`: duas threads ao
+    /// SPARE_THREADS` (`busy`: quantas estão ocupadas com uma conexão). Olhar
+    /// a conta e somar 1 acontecem com o `Mutex` travado: duas threads ao
     /// mesmo tempo não passam juntas pela última vaga.
     pub fn reserve(&self, busy: usize) -> bool {
-        self.threads
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < busy + SPARE_THREADS).then_some(n + 1)
-            })
-            .is_ok()
+        let mut threads = self.threads();
+        if *threads < busy + SPARE_THREADS {
+            *threads += 1;
+            true
+        } else {
+            false
+        }
     }
     // ANCHOR_END: reserve
 
@@ -67,11 +69,20 @@ impl Pool {
     /// pode, se há mais que `busy + SPARE_THREADS` threads. Se a resposta é
     /// sim, ela já saiu da conta.
     pub fn retire(&self, busy: usize) -> bool {
+        let mut threads = self.threads();
+        if *threads > busy + SPARE_THREADS {
+            *threads -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A contagem, mesmo que outra thread tenha entrado em pânico com ela na mão.
+    fn threads(&self) -> MutexGuard<'_, usize> {
         self.threads
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n > busy + SPARE_THREADS).then(|| n - 1)
-            })
-            .is_ok()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Cria a thread cuja vaga foi reservada com [`Pool::reserve`], para
@@ -83,7 +94,7 @@ impl Pool {
         match spawned {
             Ok(_) => true,
             Err(err) => {
-                self.threads.fetch_sub(1, Ordering::SeqCst);
+                *self.threads() -= 1;
                 if let Some(silenced) = self.spawn_failed.due() {
                     common::log!(
                         "aviso: o sistema não deixou criar mais uma thread ({}; {} existem agora, \
