@@ -191,6 +191,7 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
                 "{client}: conexão fechada, {reason} por mais de {}",
                 seconds(idle_timeout)
             );
+            // Fecha sem RST, gastando no máximo o tempo de uma recusa.
             common::tcp::close_gently(stream, REFUSAL_TIME);
             // ANCHOR_END: idle
         }
