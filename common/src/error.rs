@@ -66,11 +66,40 @@ pub fn describe(err: &io::Error) -> String {
         TimedOut | WouldBlock => "tempo esgotado: o outro lado não respondeu a tempo",
         NotConnected => "o socket não está conectado",
         UnexpectedEof => "a conexão terminou antes do esperado",
-        _ => return format!("erro do sistema: {err}"),
+        _ => match exhausted(err) {
+            Some(text) => text,
+            None => return format!("erro do sistema: {err}"),
+        },
     };
     text.to_string()
 }
 // ANCHOR_END: describe
+
+/// Os erros de recurso esgotado (descritores de arquivo, memória), que um
+/// servidor sob carga encontra no `accept`. O `std` não tem um `ErrorKind`
+/// estável para eles: o jeito é olhar o número do erro (`errno`).
+#[cfg(unix)]
+fn exhausted(err: &io::Error) -> Option<&'static str> {
+    match err.raw_os_error()? {
+        libc::EMFILE => Some(
+            "o processo chegou ao limite de arquivos abertos (cada conexão usa um; \
+             o limite é o `ulimit -n`)",
+        ),
+        libc::ENFILE => Some(
+            "o sistema inteiro chegou ao limite de arquivos abertos \
+             (veja /proc/sys/fs/file-max)",
+        ),
+        libc::ENOMEM | libc::ENOBUFS => {
+            Some("falta memória no sistema para mais uma conexão (buffers de rede)")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn exhausted(_err: &io::Error) -> Option<&'static str> {
+    None
+}
 
 #[cfg(test)]
 mod tests {
@@ -88,5 +117,18 @@ mod tests {
     fn erro_desconhecido_mostra_o_texto_do_sistema() {
         let err = io::Error::other("algo estranho");
         assert_eq!(describe(&err), "erro do sistema: algo estranho");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn falta_de_descritores_e_de_memoria_em_portugues() {
+        let emfile = describe(&io::Error::from_raw_os_error(libc::EMFILE));
+        assert!(emfile.contains("ulimit -n"), "{emfile}");
+        let enfile = describe(&io::Error::from_raw_os_error(libc::ENFILE));
+        assert!(enfile.contains("sistema inteiro"), "{enfile}");
+        for code in [libc::ENOMEM, libc::ENOBUFS] {
+            let text = describe(&io::Error::from_raw_os_error(code));
+            assert!(text.starts_with("falta memória"), "{text}");
+        }
     }
 }

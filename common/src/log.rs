@@ -15,9 +15,9 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, Once};
+use std::sync::{Mutex, MutexGuard, Once, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// De quanto em quanto tempo o buffer do log vai para a saída padrão.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(50);
@@ -72,9 +72,15 @@ pub fn print_line(args: fmt::Arguments<'_>) {
 /// datagramas por segundo), formatar cada linha custaria mais que responder.
 pub const MAX_LINES_PER_SECOND: u64 = 1000;
 
+/// Quantos bytes de log, no máximo, esperam na memória pela saída padrão.
+/// Se ninguém lê a saída (um `less` pausado, um pipe parado), o buffer não
+/// cresce sem fim: acima disso as linhas são descartadas e contadas.
+pub const MAX_PENDING_BYTES: usize = 1024 * 1024;
+
 static BUFFER: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 static ADMITTED: AtomicU64 = AtomicU64::new(0);
 static OMITTED: AtomicU64 = AtomicU64::new(0);
+static DISCARDED: AtomicU64 = AtomicU64::new(0);
 
 /// O que [`log_limited!`](crate::log_limited!) pergunta: ainda cabe uma linha
 /// neste segundo?
@@ -99,7 +105,45 @@ fn buffer() -> MutexGuard<'static, Vec<u8>> {
 pub fn write_line(args: fmt::Arguments<'_>) {
     start_flusher();
     let mut buffer = buffer();
-    let _ = writeln!(buffer, "{args}");
+    if buffer.len() < MAX_PENDING_BYTES {
+        let _ = writeln!(buffer, "{args}");
+    } else {
+        DISCARDED.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Um aviso que aparece no máximo uma vez por segundo, por mais que o
+/// problema se repita (um `accept` que falha sem parar, por exemplo): uma
+/// linha por segundo informa; mil por segundo esconderiam todo o resto.
+#[derive(Debug, Default)]
+pub struct OncePerSecond {
+    /// Quando o aviso apareceu pela última vez, e quantas vezes foi calado desde então.
+    state: Mutex<(Option<Instant>, u64)>,
+}
+
+impl OncePerSecond {
+    /// Um aviso que ainda não apareceu.
+    pub const fn new() -> Self {
+        OncePerSecond {
+            state: Mutex::new((None, 0)),
+        }
+    }
+
+    /// Chegou a vez de avisar? Se sim, devolve quantas vezes o aviso foi
+    /// calado desde a última vez que apareceu; se não, conta mais uma.
+    pub fn due(&self) -> Option<u64> {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (last, silenced) = &mut *state;
+        if last.is_some_and(|at| at.elapsed() < Duration::from_secs(1)) {
+            *silenced += 1;
+            return None;
+        }
+        *last = Some(Instant::now());
+        Some(std::mem::take(silenced))
+    }
 }
 
 /// Na primeira linha, cria a thread que esvazia o buffer a cada
@@ -129,14 +173,39 @@ fn start_flusher() {
 }
 
 /// Esvazia o buffer na saída padrão agora (antes de sair, por exemplo).
+///
+/// Se ninguém lê a saída, esta função fica parada no `write` até alguém
+/// ler. Para sair sem depender disso, use [`flush_for`].
 pub fn flush() {
     // A saída padrão é travada antes do buffer: assim duas chamadas ao mesmo
     // tempo nunca escrevem as linhas fora de ordem.
     let mut stdout = io::stdout().lock();
-    let pending = std::mem::take(&mut *buffer());
+    let mut pending = std::mem::take(&mut *buffer());
+    let discarded = DISCARDED.swap(0, Ordering::Relaxed);
+    if discarded > 0 {
+        let _ = writeln!(
+            pending,
+            "({discarded} linhas de log descartadas: a saída padrão não estava sendo lida)"
+        );
+    }
     if !pending.is_empty() {
         let _ = stdout.write_all(&pending);
         let _ = stdout.flush();
+    }
+}
+
+/// Como [`flush`], mas esperando no máximo `limit`: o Ctrl+C usa isto para
+/// escrever a última linha sem ficar preso a uma saída que ninguém lê (um
+/// `less` pausado, um pipe parado). Se a escrita não terminar a tempo, a
+/// linha fica para trás, e quem chamou segue (e encerra o programa).
+pub fn flush_for(limit: Duration) {
+    let (done, finished) = mpsc::channel();
+    let writer = thread::Builder::new().spawn(move || {
+        flush();
+        let _ = done.send(());
+    });
+    if writer.is_ok() {
+        let _ = finished.recv_timeout(limit);
     }
 }
 
@@ -186,6 +255,14 @@ mod tests {
         // vez: algumas linhas entram, e pelo menos um terço fica de fora.
         assert!(admitted > 0);
         assert!(admitted <= 2 * super::MAX_LINES_PER_SECOND, "{admitted}");
+    }
+
+    #[test]
+    fn aviso_uma_vez_por_segundo_conta_os_calados() {
+        let warning = super::OncePerSecond::new();
+        assert_eq!(warning.due(), Some(0));
+        assert_eq!(warning.due(), None);
+        assert_eq!(warning.due(), None);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! faz `socket` e `connect`. Aqui os mesmos passos aparecem um a um, com cada
 //! opção explícita.
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
@@ -141,6 +141,73 @@ pub fn configure_stream(stream: &TcpStream, timeout: Option<Duration>) -> io::Re
     Ok(())
 }
 // ANCHOR_END: configure_stream
+
+// ANCHOR: accept_timeout
+/// Faz o `accept` desistir depois de `timeout` sem conexão nova (com o erro
+/// `WouldBlock`), em vez de esperar para sempre. É a opção `SO_RCVTIMEO` no
+/// socket de escuta: no Linux ela vale também para o `accept`. O servidor usa
+/// isso para uma thread parada à toa perceber que pode terminar. Em sistemas
+/// onde a opção não vale para o `accept`, ele só espera para sempre, como antes.
+pub fn set_accept_timeout(listener: &TcpListener, timeout: Duration) -> io::Result<()> {
+    SockRef::from(listener).set_read_timeout(Some(timeout))
+}
+// ANCHOR_END: accept_timeout
+
+// ANCHOR: close_gently
+/// Fecha uma conexão sem RST, gastando no máximo `limit` ao todo.
+///
+/// Fechar um socket com bytes recebidos e ainda não lidos faz o sistema
+/// mandar RST ("cancelar") em vez de FIN ("terminei"), e o outro lado pode
+/// perder o que ainda não tinha lido (um aviso, o fim de uma resposta). Por
+/// isso: avisa que terminou de enviar (`shutdown`, que manda o FIN depois dos
+/// dados pendentes) e lê, jogando fora, o que o outro lado ainda mandar, até
+/// ele fechar também ou o tempo acabar. O limite vale para o total, não para
+/// cada leitura: um cliente que manda um byte de vez em quando não prende a
+/// conexão (e a thread que fecha) por mais que `limit`.
+pub fn close_gently(stream: TcpStream, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut discard = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match (&stream).read(&mut discard) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+    // Ao sair, `stream` é destruído: o `close`.
+}
+// ANCHOR_END: close_gently
+
+/// Quantos bytes já enviados o outro lado ainda não confirmou (o `ioctl`
+/// `SIOCOUTQ`, que no Linux tem o mesmo número de `TIOCOUTQ`; nos outros
+/// sistemas, `None`). Depois de um tempo esgotado,
+/// diz quem parou: se sobrou coisa na fila de envio, o outro lado parou de
+/// **ler** as respostas; se não, ele só parou de mandar.
+pub fn unsent_bytes(stream: &TcpStream) -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut queued: libc::c_int = 0;
+        // SAFETY: SIOCOUTQ só escreve um `int` no endereço dado, que é o de
+        // `queued`, vivo durante a chamada; o descritor é o de `stream`.
+        let result = unsafe { libc::ioctl(stream.as_raw_fd(), libc::TIOCOUTQ, &mut queued) };
+        if result == 0 {
+            return usize::try_from(queued).ok();
+        }
+        None
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = stream;
+        None
+    }
+}
 
 #[cfg(test)]
 mod tests {

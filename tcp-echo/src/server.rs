@@ -15,17 +15,21 @@
 //! Duas diferenças de propósito: várias threads fazem esse laço ao mesmo
 //! tempo, cada uma atendendo uma conexão (as notas atendem uma de cada vez), e
 //! o servidor devolve **tudo** o que a conexão enviar até o cliente fechar,
-//! não só o primeiro `recv`.
+//! não só o primeiro `recv`. Quantas threads existem, e quando uma é criada
+//! ou termina, está em `threads.rs`.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use common::log::OncePerSecond;
 use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
+
+use crate::threads::{IDLE_THREAD_TIMEOUT, Pool};
 
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -47,20 +51,24 @@ struct Shared {
     listener: TcpListener,
     max_connections: usize,
     idle_timeout: Duration,
-    /// Quantas threads estão paradas no `accept`, prontas para a próxima conexão.
-    waiting: AtomicUsize,
     /// Quantas conexões estão sendo atendidas agora.
     active: AtomicUsize,
+    /// Quantas threads existem, e a regra para criar e terminar threads.
+    pool: Pool,
+    /// O aviso de erro no `accept`, no máximo um por segundo.
+    accept_failed: OncePerSecond,
 }
 
-/// Quantas threads, no mínimo, ficam esperando no `accept`: quando uma
-/// conexão chega, já há uma thread pronta para ela, e criar uma thread (o
-/// que custa caro) fica para depois.
-const SPARE_THREADS: usize = 4;
+/// Quanto tempo, no total, um cliente recusado (acima de `--max-conexoes`)
+/// pode ocupar uma thread: o bastante para o aviso sair e o cliente fechar
+/// do lado dele, pouco para uma fila de recusados não travar o servidor.
+pub const REFUSAL_TIME: Duration = Duration::from_millis(200);
 
-/// Quantas, no máximo: uma thread que termina uma conexão e encontra mais que
-/// isso esperando termina também.
-const MAX_SPARE_THREADS: usize = 16;
+/// A pausa de uma thread depois de um erro no `accept`. O erro mais comum
+/// em aula é a falta de descritores (`ulimit -n`): a conexão continua na
+/// fila, e tentar de novo na hora daria o mesmo erro, milhares de vezes por
+/// segundo. Uma pausa curta dá tempo para conexões terminarem.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 /// Cria o socket de escuta e aceita conexões para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
@@ -75,14 +83,24 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor TCP pronto para receber em {bound}");
     // ANCHOR_END: ready
+    // Sem isto, uma thread a mais não teria como perceber que está à toa.
+    if let Err(err) = common::tcp::set_accept_timeout(&listener, IDLE_THREAD_TIMEOUT) {
+        log!(
+            "aviso: threads livres a mais não vão terminar sozinhas ({})",
+            common::error::describe(&err)
+        );
+    }
     let shared = Arc::new(Shared {
         listener,
         max_connections: config.max_connections,
         idle_timeout: config.idle_timeout,
-        waiting: AtomicUsize::new(0),
         active: AtomicUsize::new(0),
+        pool: Pool::new(),
+        accept_failed: OncePerSecond::new(),
     });
-    // A thread principal também faz o laço, e nunca termina.
+    // As threads livres já esperam a primeira conexão; a thread principal
+    // também faz o laço, e nunca termina.
+    spawn_spares(&shared);
     accept_loop(&shared, false);
     Ok(())
 }
@@ -93,50 +111,48 @@ pub fn run(config: &Config) -> Result<(), Error> {
 fn accept_loop(shared: &Arc<Shared>, may_retire: bool) {
     loop {
         // ANCHOR: accept
-        shared.waiting.fetch_add(1, Ordering::SeqCst);
         let accepted = shared.listener.accept();
-        let still_waiting = shared.waiting.fetch_sub(1, Ordering::SeqCst) - 1;
         // ANCHOR_END: accept
-        // ANCHOR: spawn
-        // Esta thread vai ficar ocupada: se sobraram poucas esperando, cria
-        // as que faltam (numa rajada de conexões, cada nova cria outras).
-        for _ in still_waiting..SPARE_THREADS {
-            spawn_waiting_thread(shared);
-        }
-        // ANCHOR_END: spawn
         match accepted {
             Ok((stream, client)) => handle(stream, client, shared),
-            Err(err) => log_accept_error(&err),
+            // ANCHOR: retire
+            // Ninguém conectou por IDLE_THREAD_TIMEOUT: se há threads livres
+            // demais, esta termina.
+            Err(err) if is_timeout(&err) => {
+                if may_retire && shared.pool.retire(shared.active.load(Ordering::SeqCst)) {
+                    return;
+                }
+            }
+            // ANCHOR_END: retire
+            Err(err) => after_accept_error(&err, shared),
         }
-        // ANCHOR: retire
-        if may_retire && shared.waiting.load(Ordering::SeqCst) >= MAX_SPARE_THREADS {
-            return;
-        }
-        // ANCHOR_END: retire
     }
 }
 // ANCHOR_END: accept_loop
 
-/// Cria mais uma thread que faz o laço do `accept`.
-fn spawn_waiting_thread(shared: &Arc<Shared>) {
-    let shared = Arc::clone(shared);
-    let spawned = thread::Builder::new()
-        .name("conexoes".into())
-        .spawn(move || accept_loop(&shared, true));
-    if let Err(err) = spawned {
-        // Sem thread nova, o servidor continua: as que existem voltam ao
-        // `accept` quando terminam as conexões delas.
-        log!("aviso: não foi possível criar uma thread ({err})");
+// ANCHOR: spawn
+/// Mantém SPARE_THREADS threads livres além das ocupadas: cria as que
+/// faltam, cada uma fazendo o laço do `accept`. Numa rajada de conexões,
+/// cada conexão atendida cria (no máximo) uma thread nova.
+fn spawn_spares(shared: &Arc<Shared>) {
+    while shared.pool.reserve(shared.active.load(Ordering::SeqCst)) {
+        let for_thread = Arc::clone(shared);
+        if !shared.pool.spawn(move || accept_loop(&for_thread, true)) {
+            break;
+        }
     }
 }
+// ANCHOR_END: spawn
 
 // ANCHOR: limit
 /// Atende a conexão, se ainda cabe uma; senão, recusa com um aviso.
-fn handle(stream: TcpStream, client: SocketAddr, shared: &Shared) {
+fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
     if !try_admit(&shared.active, shared.max_connections) {
         refuse(stream, client, shared.max_connections);
         return;
     }
+    // Esta thread vai ficar ocupada: outra toma o lugar dela no `accept`.
+    spawn_spares(shared);
     serve(stream, client, shared.idle_timeout);
     shared.active.fetch_sub(1, Ordering::SeqCst);
 }
@@ -163,10 +179,22 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
     log_limited!("{client}: conexão aberta");
     match echo(&mut stream, client, idle_timeout) {
         Ok(total) => log_limited!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
-        Err(err) if is_timeout(&err) => log_limited!(
-            "{client}: conexão fechada, parada por mais de {}",
-            seconds(idle_timeout)
-        ),
+        Err(err) if is_timeout(&err) => {
+            // ANCHOR: idle
+            // Quem parou? Se sobrou resposta na fila de envio, o cliente
+            // parou de ler; senão, parou de mandar.
+            let reason = match common::tcp::unsent_bytes(&stream) {
+                Some(1..) => "o cliente não lê as respostas",
+                _ => "parada",
+            };
+            log_limited!(
+                "{client}: conexão fechada, {reason} por mais de {}",
+                seconds(idle_timeout)
+            );
+            // Fecha sem RST, gastando no máximo o tempo de uma recusa.
+            common::tcp::close_gently(stream, REFUSAL_TIME);
+            // ANCHOR_END: idle
+        }
         Err(err) => log_limited!(
             "{client}: conexão interrompida: {}",
             common::error::describe(&err)
@@ -221,37 +249,46 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
 
 // ANCHOR: refuse
 /// Acima do limite, a conexão recebe um aviso e é fechada, em vez de ficar
-/// esperando sem resposta.
+/// esperando sem resposta. Tudo isso custa no máximo REFUSAL_TIME.
 fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
     log_limited!("{client}: recusada, o limite de conexões ({max_connections}) foi atingido");
-    let _ = common::tcp::configure_stream(&stream, Some(Duration::from_millis(200)));
+    let started = Instant::now();
+    let _ = common::tcp::configure_stream(&stream, Some(REFUSAL_TIME));
     let _ = writeln!(
         stream,
         "ERRO: servidor lotado (o limite é {max_connections}); tente de novo mais tarde."
     );
-    // Fechar um socket com bytes ainda não lidos faz o sistema mandar RST em
-    // vez de FIN, e o cliente veria "conexão reiniciada" em vez do aviso.
-    // Por isso: avisa que terminou de enviar (FIN) e lê, jogando fora, o que
-    // o cliente mandou, até ele fechar ou passar o tempo-limite de 200 ms.
-    let _ = stream.shutdown(Shutdown::Write);
-    let mut discard = [0u8; 4096];
-    while let Ok(1..) = stream.read(&mut discard) {}
+    common::tcp::close_gently(stream, REFUSAL_TIME.saturating_sub(started.elapsed()));
 }
 // ANCHOR_END: refuse
 
-/// Um erro no `accept` não para o servidor. O mais comum em aula é
-/// "too many open files": cada conexão é um arquivo aberto, e o sistema limita
-/// quantos um processo pode ter (`ulimit -n`). Uma pausa curta dá tempo para
-/// conexões terminarem, em vez de repetir o erro sem parar.
-fn log_accept_error(err: &io::Error) {
-    log!(
-        "erro no accept (ignorado): {}",
-        common::error::describe(err)
-    );
-    if err.kind() != io::ErrorKind::ConnectionAborted {
-        thread::sleep(Duration::from_millis(100));
+// ANCHOR: accept_error
+/// Um erro no `accept` não para o servidor, nem cria threads: as conexões
+/// abertas continuam sendo atendidas, e a thread faz uma pausa antes de
+/// tentar de novo. O aviso aparece no máximo uma vez por segundo.
+fn after_accept_error(err: &io::Error, shared: &Shared) {
+    // Um cliente que desistiu antes do `accept`: nada a fazer.
+    if err.kind() == io::ErrorKind::ConnectionAborted {
+        return;
     }
+    if let Some(silenced) = shared.accept_failed.due() {
+        let repeated = match silenced {
+            0 => String::new(),
+            n => format!(" (mais {n} vezes desde o último aviso)"),
+        };
+        log!(
+            "aviso: o accept falhou{repeated}: {}. As {} conexões abertas seguem atendidas; \
+             as novas esperam na fila do listen até sobrar recurso. Para atender mais ao mesmo \
+             tempo, aumente o limite de arquivos abertos (`ulimit -n 4096` antes de iniciar o \
+             servidor) ou diminua --max-conexoes (hoje {}).",
+            common::error::describe(err),
+            shared.active.load(Ordering::SeqCst),
+            shared.max_connections,
+        );
+    }
+    thread::sleep(ACCEPT_ERROR_PAUSE);
 }
+// ANCHOR_END: accept_error
 
 fn is_timeout(err: &io::Error) -> bool {
     matches!(

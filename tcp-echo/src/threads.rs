@@ -1,0 +1,157 @@
+//! As threads do servidor TCP: quantas existem, quando criar mais uma e quando
+//! uma pode terminar.
+//!
+//! A regra é uma só: além das threads ocupadas com uma conexão, o servidor
+//! mantém [`SPARE_THREADS`] threads livres, nem mais, nem menos (por muito
+//! tempo). Com `--max-conexoes N`, isso dá no máximo `N + SPARE_THREADS`
+//! threads, aconteça o que acontecer.
+
+use std::sync::{Mutex, MutexGuard};
+use std::thread;
+use std::time::Duration;
+
+use common::log::OncePerSecond;
+
+// ANCHOR: spare_threads
+/// Quantas threads livres (sem conexão) o servidor mantém. Elas esperam no
+/// `accept`: quando uma conexão chega, já há uma thread pronta para ela, e
+/// criar a próxima thread (o que custa caro) acontece enquanto a conexão
+/// já está sendo atendida. Também são elas que recusam os clientes acima do
+/// limite. Oito dão conta de uma turma conectando de uma vez e custam pouco:
+/// uma thread parada ocupa só a memória que a pilha dela chegou a usar.
+pub const SPARE_THREADS: usize = 8;
+
+/// Depois de quanto tempo sem conexão nova uma thread livre a mais (acima
+/// de [`SPARE_THREADS`]) termina. Poucos segundos: tempo bastante para uma
+/// rajada de conexões não criar e destruir threads sem parar, e pouco para
+/// as threads de um pico não ficarem paradas à toa.
+pub const IDLE_THREAD_TIMEOUT: Duration = Duration::from_secs(3);
+// ANCHOR_END: spare_threads
+
+/// A contagem das threads do servidor (a principal também conta).
+#[derive(Debug)]
+pub struct Pool {
+    threads: Mutex<usize>,
+    spawn_failed: OncePerSecond,
+}
+
+impl Pool {
+    /// A contagem no começo: só a thread principal.
+    pub fn new() -> Pool {
+        Pool {
+            threads: Mutex::new(1),
+            spawn_failed: OncePerSecond::new(),
+        }
+    }
+
+    /// Quantas threads existem agora.
+    pub fn count(&self) -> usize {
+        *self.threads()
+    }
+
+    // ANCHOR: reserve
+    /// Reserva a vaga de mais uma thread, se há menos de `busy +
+    /// SPARE_THREADS` (`busy`: quantas estão ocupadas com uma conexão). Olhar
+    /// a conta e somar 1 acontecem com o `Mutex` travado: duas threads ao
+    /// mesmo tempo não passam juntas pela última vaga.
+    pub fn reserve(&self, busy: usize) -> bool {
+        let mut threads = self.threads();
+        if *threads < busy + SPARE_THREADS {
+            *threads += 1;
+            true
+        } else {
+            false
+        }
+    }
+    // ANCHOR_END: reserve
+
+    /// Uma thread livre há [`IDLE_THREAD_TIMEOUT`] pergunta se pode terminar:
+    /// pode, se há mais que `busy + SPARE_THREADS` threads. Se a resposta é
+    /// sim, ela já saiu da conta.
+    pub fn retire(&self, busy: usize) -> bool {
+        let mut threads = self.threads();
+        if *threads > busy + SPARE_THREADS {
+            *threads -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A contagem, mesmo que outra thread tenha entrado em pânico com ela na mão.
+    fn threads(&self) -> MutexGuard<'_, usize> {
+        self.threads
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Cria a thread cuja vaga foi reservada com [`Pool::reserve`], para
+    /// rodar `work`. Se o sistema não deixar (limite de threads ou falta de
+    /// memória), devolve a vaga, avisa (no máximo uma vez por segundo) e
+    /// responde `false`: o servidor segue com as threads que já tem.
+    pub fn spawn(&self, work: impl FnOnce() + Send + 'static) -> bool {
+        let spawned = thread::Builder::new().name("conexoes".into()).spawn(work);
+        match spawned {
+            Ok(_) => true,
+            Err(err) => {
+                *self.threads() -= 1;
+                if let Some(silenced) = self.spawn_failed.due() {
+                    common::log!(
+                        "aviso: o sistema não deixou criar mais uma thread ({}; {} existem agora, \
+                         {silenced} avisos iguais calados); o servidor segue com as que tem. \
+                         Cada conexão usa uma thread: o limite é o `ulimit -u` e a memória, \
+                         e --max-conexoes controla quantas o servidor pede.",
+                        spawn_error(&err),
+                        self.count(),
+                    );
+                }
+                false
+            }
+        }
+    }
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool::new()
+    }
+}
+
+/// O erro de criar uma thread, em português. O sistema responde EAGAIN
+/// ("tente de novo"), que o `std` classifica como `WouldBlock`, o mesmo de
+/// um tempo esgotado; aqui ele quer dizer "limite de threads atingido".
+fn spawn_error(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::WouldBlock => "limite de threads do sistema atingido".to_string(),
+        std::io::ErrorKind::OutOfMemory => "falta de memória para a pilha".to_string(),
+        _ => common::error::describe(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nunca_passa_de_ocupadas_mais_reservas() {
+        let pool = Pool::new();
+        let mut reserved = 0;
+        while pool.reserve(3) {
+            reserved += 1;
+        }
+        assert_eq!(pool.count(), 3 + SPARE_THREADS);
+        assert_eq!(reserved, 3 + SPARE_THREADS - 1);
+        // Duas conexões terminam: duas threads sobram, e só elas terminam.
+        assert!(pool.retire(1));
+        assert!(pool.retire(1));
+        assert!(!pool.retire(1));
+        assert_eq!(pool.count(), 1 + SPARE_THREADS);
+    }
+
+    #[test]
+    fn erro_ao_criar_thread_nao_e_tempo_esgotado() {
+        let text = spawn_error(&std::io::Error::from(std::io::ErrorKind::WouldBlock));
+        assert!(text.contains("limite de threads"), "{text}");
+        assert!(!text.contains("tempo esgotado"), "{text}");
+    }
+}
