@@ -304,6 +304,12 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
         "{csv}"
     );
     assert_eq!(total("gancho"), 0.0, "{csv}");
+    assert!(
+        row("gancho")
+            .join(",")
+            .contains("código `unsafe` não é aceito (common/src/lib.rs:"),
+        "{csv}"
+    );
     assert_eq!(total("hostil"), full, "{csv}");
     assert_eq!(points("laco", index("exercicio_05")), 0.0, "{csv}");
     assert_eq!(total("laco"), full - sum_of(&["exercicio_05"]), "{csv}");

@@ -352,6 +352,7 @@ impl Grader {
         copy_tree(&self.base, work)?;
         copy_tree(&self.seed, target)?;
         let selection = selecao::select(submission, &self.base)?;
+        let selection_taken = selection.taken.clone();
         for relative in &selection.taken {
             let from = submission.join(relative);
             let to = work.join(relative);
@@ -371,7 +372,30 @@ impl Grader {
         // esboço do kit, para os exercícios dos outros ainda valerem.
         let clock = Instant::now();
         let deadline = clock + self.limits.build;
-        let mut broken: Vec<&str> = Vec::new();
+        // Os programas trocados pelo esboço do kit, e o porquê.
+        let mut broken: BTreeMap<&str, &str> = BTreeMap::new();
+        // `unsafe` que o kit não tinha: o programa inteiro é trocado pelo
+        // esboço do kit, como se não compilasse.
+        for relative in &selection_taken {
+            let krate = CRATES.iter().find(|c| relative.starts_with(c)).copied();
+            let (Some(krate), Ok(text)) = (krate, fs::read_to_string(work.join(relative))) else {
+                continue;
+            };
+            if broken.contains_key(krate) {
+                continue;
+            }
+            let base = fs::read_to_string(self.base.join(relative)).unwrap_or_default();
+            if let Some(line) = selecao::new_unsafe(&text, &base) {
+                grade.notes.push(format!(
+                    "{krate}: código `unsafe` não é aceito ({}:{line})",
+                    relative.display()
+                ));
+                broken.insert(krate, "usa `unsafe`");
+                let src = Path::new(krate).join("src");
+                let _ = fs::remove_dir_all(work.join(&src));
+                copy_tree(&self.base.join(&src), &work.join(&src))?;
+            }
+        }
         for _ in 0..CRATES.len() {
             let run = self.cargo(work, target, &self.programs_args(), deadline)?;
             if run.ending == Ending::TimedOut {
@@ -384,7 +408,7 @@ impl Grader {
             let failed = failed_crates(&output);
             let first = CRATES
                 .iter()
-                .find(|c| failed.contains(c) && !broken.contains(c))
+                .find(|c| failed.contains(c) && !broken.contains_key(*c))
                 .copied();
             let Some(krate) = first else {
                 return Err(compile_error(&output, None));
@@ -393,7 +417,7 @@ impl Grader {
                 .notes
                 .push(format!("{krate} {}", compile_error(&output, Some(krate))));
             grade.compile_log.push(diagnostics(&output));
-            broken.push(krate);
+            broken.insert(krate, "não compila");
             let src = Path::new(krate).join("src");
             let _ = fs::remove_dir_all(work.join(&src));
             copy_tree(&self.base.join(&src), &work.join(&src))?;
@@ -417,8 +441,8 @@ impl Grader {
             let owner = number.and_then(|n| self.owners.get(&n));
             let expected = &self.expected[index];
             let note = match (owner, executables.get(&exercise.test)) {
-                (Some(owner), _) if broken.contains(&owner.as_str()) => {
-                    Some(format!("{owner} não compila"))
+                (Some(owner), _) if broken.contains_key(owner.as_str()) => {
+                    Some(format!("{owner} {}", broken[owner.as_str()]))
                 }
                 (_, None) => Some(
                     test_error
