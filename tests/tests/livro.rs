@@ -1,5 +1,8 @@
 //! O livro (`docs/`) mostra o código real: veja `avaliacao::livro`.
 
+// Usa o programa do professor (kit, correção, livro): só com ele.
+#![cfg(feature = "professor")]
+
 use std::fs;
 
 use avaliacao::livro::{check_book, check_page, pages};
