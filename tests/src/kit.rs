@@ -257,13 +257,19 @@ pub fn leaks(source: &Path, kit: &Path, report: &Report) -> Result<Vec<String>, 
             outside.push_str(&stripped);
         }
     }
+    // Só as linhas que não aparecem fora das soluções revelam algo (uma vez
+    // só: o texto de fora tem o workspace inteiro).
+    let revealing: Vec<&(u32, String)> = solution_lines
+        .iter()
+        .filter(|(_, line)| !outside.contains(line.as_str()))
+        .collect();
     let mut found = Vec::new();
     for relative in files(kit)? {
         let Ok(text) = fs::read_to_string(kit.join(&relative)) else {
             continue;
         };
-        for (exercise, line) in &solution_lines {
-            if !outside.contains(line.as_str()) && text.contains(line.as_str()) {
+        for (exercise, line) in &revealing {
+            if text.contains(line.as_str()) {
                 found.push(format!(
                     "{}: linha da solução do exercício {exercise}: {line}",
                     relative.display()
