@@ -69,15 +69,31 @@ fn datagrama_de_60000_bytes_volta_inteiro() {
 }
 
 #[test]
-fn resposta_maior_que_um_datagrama_nao_derruba_o_servidor() {
-    // "ŉ" (2 bytes) vira "ʼN" (3 bytes): 40 000 deles viram 120 000 bytes,
-    // mais do que cabe num datagrama. O servidor registra e continua.
+fn resposta_nunca_e_maior_que_a_pergunta() {
+    // "ΐ" (2 bytes) vira "Ϊ́" (6 bytes) e "ŉ" (2) vira "ʼN" (3): em maiúsculas,
+    // a resposta seria 3 vezes a pergunta, e um servidor assim amplifica
+    // ataques por reflexão. Essas letras voltam como vieram, e o log diz por quê.
     let server = Server::start("udp-echo", &[]);
-    let socket = raw_client();
-    socket
-        .send_to("ŉ".repeat(30_000).as_bytes(), server.addr)
-        .unwrap();
-    assert!(server.wait_for_log("resposta não enviada"));
+    let question = "aΐbΰcŉ";
+    assert_eq!(ask(&server, question.as_bytes()), "AΐBΰCŉ".as_bytes());
+    assert!(
+        server.wait_for_log("3 letra(s) sem maiúscula"),
+        "{:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn pergunta_perto_do_limite_com_letras_que_crescem_ainda_tem_resposta() {
+    // 30 000 "ŉ" são 60 000 bytes; em maiúsculas seriam 90 000, mais do que
+    // cabe num datagrama (65 507 bytes em IPv4). A resposta tem o tamanho da
+    // pergunta, e nenhuma linha do log fala em inglês.
+    let server = Server::start("udp-echo", &[]);
+    let question = "ŉ".repeat(30_000);
+    let reply = ask(&server, question.as_bytes());
+    assert_eq!(reply.len(), question.len());
+    assert!(server.wait_for_log("30000 letra(s) sem maiúscula"));
+    assert!(!server.log().iter().any(|l| l.contains("too long")));
     assert_eq!(ask(&server, b"ainda vivo"), b"AINDA VIVO");
 }
 
