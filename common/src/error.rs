@@ -112,7 +112,10 @@ mod tests {
         #[cfg(windows)]
         let err = io::Error::from_raw_os_error(10040);
         let text = describe(&err);
-        assert!(text.contains("grande demais para um datagrama UDP"), "{text}");
+        assert!(
+            text.contains("grande demais para um datagrama UDP"),
+            "{text}"
+        );
         assert!(!text.contains("Message too long"), "{text}");
     }
 

@@ -198,7 +198,10 @@ mod tests {
 
     #[test]
     fn sem_ampliar_letras_que_crescem_ficam_como_vieram() {
-        assert_eq!(no_longer("ação straße".as_bytes()), ("AÇÃO STRASSE".into(), 0));
+        assert_eq!(
+            no_longer("ação straße".as_bytes()),
+            ("AÇÃO STRASSE".into(), 0)
+        );
         assert_eq!(no_longer("aΐbΰcŉ".as_bytes()), ("AΐBΰCŉ".into(), 3));
         assert_eq!(no_longer(b"ab\xffc"), (b"AB\xffC".to_vec(), 0));
         assert_eq!(upper("ΐ").len(), 3 * "ΐ".len());

@@ -218,3 +218,81 @@ fn sigterm_tambem_encerra_o_servidor() {
         Some("servidor UDP encerrado.")
     );
 }
+
+#[test]
+fn cliente_explica_que_a_frase_nao_cabe_em_um_datagrama() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let sentence = "a".repeat(70_000);
+    let output = run(
+        "udp-echo",
+        &["cliente", "--porta", &port],
+        sentence.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains(
+            "a frase tem 70000 bytes; com o número da tentativa, o datagrama teria 70003 bytes"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("65 507 bytes"), "{}", output.stderr);
+    assert!(!output.stderr.contains("too long"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("O UDP não garante"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn cliente_nao_culpa_a_rede_quando_a_resposta_nao_caberia() {
+    // Um "servidor" que nunca responde, como um que devolvesse tudo em
+    // maiúsculas: 30 000 "ŉ" viram 90 000 bytes, que não cabem num datagrama.
+    let silent = raw_client();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let sentence = "ŉ".repeat(30_000);
+    let output = run(
+        "udp-echo",
+        &[
+            "cliente",
+            "--porta",
+            &port,
+            "--timeout",
+            "0.2",
+            "--tentativas",
+            "1",
+        ],
+        sentence.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains("Não é culpa da rede"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("90003 bytes"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("O UDP não garante"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn cliente_recebe_do_nosso_servidor_a_frase_com_letras_que_crescem() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let sentence = format!("{}ação", "ŉ".repeat(30_000));
+    let output = run(
+        "udp-echo",
+        &["cliente", "--porta", &port],
+        sentence.as_bytes(),
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(
+        output.stdout_text(),
+        format!("{}AÇÃO\n", "ŉ".repeat(30_000))
+    );
+}
