@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = cli::port(text);
     let _ = cli::seed(text);
     if let Ok(seconds) = cli::seconds(text) {
-        assert!(seconds >= Duration::from_millis(1), "{text:?} → {seconds:?}");
+        assert!(
+            seconds >= Duration::from_millis(1),
+            "{text:?} → {seconds:?}"
+        );
         assert!(seconds <= Duration::from_secs(cli::MAX_SECONDS), "{text:?}");
     }
     if let Ok(millis) = cli::millis(text) {
