@@ -325,7 +325,10 @@ mod tests {
         fs::write(source.join("common/fuzz/Cargo.toml"), "[package]\n").unwrap();
         fs::write(source.join("LEIA.md"), "texto\n").unwrap();
         let report = make(&source, &kit).unwrap();
-        assert_eq!(report.files, 3, "target/ e o que o fuzzing gera ficam de fora");
+        assert_eq!(
+            report.files, 3,
+            "target/ e o que o fuzzing gera ficam de fora"
+        );
         assert!(leaks(&source, &kit, &report).unwrap().is_empty());
         // Se a solução aparecer em outro arquivo do kit, é vazamento.
         fs::write(kit.join("LEIA.md"), "let segredo = 40 + 2;\n").unwrap();
