@@ -34,7 +34,7 @@ enum Command {
         /// Arquivo de pontos (linhas "exercicio_01 10"); sem ele, tests/pontos.txt
         #[arg(long = "pontos", value_name = "ARQUIVO")]
         points: Option<PathBuf>,
-        /// Tempo-limite para compilar e testar cada entrega, em segundos
+        /// Tempo-limite para compilar e testar cada entrega, em segundos (0.001 a 86400)
         #[arg(long = "limite", value_name = "SEG", default_value = "600", value_parser = common::cli::seconds)]
         limit: Duration,
     },
