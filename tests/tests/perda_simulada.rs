@@ -163,7 +163,10 @@ fn enxurrada_com_atraso_fica_abaixo_do_limite_da_fila() {
         eprintln!("sem /proc/PID/status nesta máquina; teste ignorado");
         return;
     };
-    let cap_kib = udp_echo::simulate::MAX_DELAYED_BYTES as u64 / 1024;
+    // `MAX_DELAYED_BYTES`, de `udp-echo/src/simulate.rs`. O número é repetido
+    // aqui de propósito: depender do crate `udp-echo` faria um erro de
+    // compilação no exercício 1 derrubar todos os testes na correção.
+    let cap_kib: u64 = 32 * 1024;
     let flooder = UdpSocket::bind("127.0.0.1:0").unwrap();
     let payload = vec![b'a'; 60_000];
     let full = "fila de respostas atrasadas está cheia";
