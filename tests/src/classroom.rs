@@ -45,7 +45,10 @@ pub fn workflow(exercises: &[Exercise]) -> String {
         ));
     }
     let ids: Vec<String> = exercises.iter().map(|e| e.test.replace('_', "-")).collect();
-    out.push_str(&format!("        with:\n          runners: {}\n", ids.join(",")));
+    out.push_str(&format!(
+        "        with:\n          runners: {}\n",
+        ids.join(",")
+    ));
     out
 }
 
@@ -66,9 +69,31 @@ pub fn autograding_json(exercises: &[Exercise]) -> String {
     format!("{{\n  \"tests\": [\n{}\n  ]\n}}\n", tests.join(",\n"))
 }
 
+/// Escreve no kit em `destination` o workflow e o `autograding.json`.
+pub fn write(destination: &std::path::Path, exercises: &[Exercise]) -> Result<(), String> {
+    let files = [
+        (".github/workflows/classroom.yml", workflow(exercises)),
+        (
+            ".github/classroom/autograding.json",
+            autograding_json(exercises),
+        ),
+    ];
+    for (relative, text) in files {
+        let path = destination.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// `exercicio_07` → `Exercício 7`.
 fn title(test: &str) -> String {
-    match test.strip_prefix("exercicio_").and_then(|n| n.parse::<u32>().ok()) {
+    match test
+        .strip_prefix("exercicio_")
+        .and_then(|n| n.parse::<u32>().ok())
+    {
         Some(n) => format!("Exercício {n}"),
         None => test.to_string(),
     }
@@ -100,7 +125,10 @@ mod tests {
             text.contains("EXERCICIO-08_RESULTS: \"${{steps.exercicio-08.outputs.result}}\""),
             "{text}"
         );
-        assert!(text.contains("runners: exercicio-01,exercicio-08"), "{text}");
+        assert!(
+            text.contains("runners: exercicio-01,exercicio-08"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 
 #[cfg(feature = "professor")]
+pub mod classroom;
+#[cfg(feature = "professor")]
 pub mod kit;
 #[cfg(feature = "professor")]
 pub mod livro;

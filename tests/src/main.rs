@@ -111,6 +111,9 @@ fn make_kit(destination: &Path) -> Result<(), String> {
             leaks.join("\n")
         ));
     }
+    // O kit também serve de modelo do GitHub Classroom.
+    let graded = notas::exercises(&source, None)?;
+    avaliacao::classroom::write(destination, &graded)?;
     let mut exercises: Vec<u32> = report.regions.iter().map(|r| r.exercise).collect();
     exercises.sort_unstable();
     exercises.dedup();
