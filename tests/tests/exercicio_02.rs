@@ -102,8 +102,25 @@ fn desiste_depois_das_tentativas_com_mensagem_clara() {
         "{}",
         output.stderr
     );
-    assert!(output.stdout.is_empty());
+    assert!(
+        output.stdout.is_empty(),
+        "a saída padrão é só para a resposta"
+    );
     assert_eq!(server.join().unwrap().len(), 3, "devia ter enviado 3 vezes");
+    // Um aviso antes de cada reenvio (2 e 3), nenhum depois da última.
+    let warnings: Vec<&str> = output
+        .stderr
+        .lines()
+        .filter(|l| l.contains("enviando de novo"))
+        .collect();
+    assert!(
+        warnings.len() == 2
+            && warnings[0].contains("(tentativa 2 de 3)")
+            && warnings[1].contains("(tentativa 3 de 3)"),
+        "esperava dois avisos na saída de erro, \"...(tentativa 2 de 3)\" e \
+         \"...(tentativa 3 de 3)\", e veio:\n{}",
+        output.stderr
+    );
     assert!(started.elapsed() >= std::time::Duration::from_millis(600));
     assert!(started.elapsed() < PATIENCE);
 }
