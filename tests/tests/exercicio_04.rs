@@ -32,12 +32,20 @@ impl Write for Stingy {
     }
 }
 
-/// Um `write` que devolve sempre o mesmo resultado.
-struct Always(fn() -> io::Result<usize>);
+/// Um `write` que devolve sempre o mesmo resultado. Chamado mil vezes, ele
+/// desiste: um `send_all` que insiste num erro de verdade nunca terminaria.
+struct Always(fn() -> io::Result<usize>, usize);
 
 impl Write for Always {
     fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-        (self.0)()
+        self.1 += 1;
+        let result = (self.0)();
+        assert!(
+            self.1 < 1000,
+            "send_all chamou o write mil vezes, e ele sempre devolve {result:?}: \
+             só Interrupted é para tentar de novo; os outros erros voltam para quem chamou"
+        );
+        result
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -85,7 +93,7 @@ fn insiste_quando_a_chamada_e_interrompida() {
 
 #[test]
 fn write_que_aceita_zero_bytes_e_erro() {
-    let mut writer = Always(|| Ok(0));
+    let mut writer = Always(|| Ok(0), 0);
     let Err(err) = send_all(&mut writer, b"x") else {
         panic!("um write que devolve Ok(0) tem de virar erro (senão o laço não termina)");
     };
@@ -98,7 +106,7 @@ fn write_que_aceita_zero_bytes_e_erro() {
 
 #[test]
 fn outros_erros_chegam_a_quem_chamou() {
-    let mut writer = Always(|| Err(io::Error::from(io::ErrorKind::BrokenPipe)));
+    let mut writer = Always(|| Err(io::Error::from(io::ErrorKind::BrokenPipe)), 0);
     let Err(err) = send_all(&mut writer, b"x") else {
         panic!("o write falhou com BrokenPipe, mas send_all devolveu Ok");
     };
@@ -111,7 +119,7 @@ fn outros_erros_chegam_a_quem_chamou() {
 
 #[test]
 fn nada_para_escrever_nao_e_erro() {
-    let mut writer = Always(|| Err(io::Error::other("não devia ser chamado")));
+    let mut writer = Always(|| Err(io::Error::other("não devia ser chamado")), 0);
     if let Err(err) = send_all(&mut writer, b"") {
         panic!("com nada para enviar, send_all não deve chamar o write: {err}");
     }
