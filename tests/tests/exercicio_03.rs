@@ -212,3 +212,58 @@ fn conexao_derrubada_devolve_o_erro() {
         ),
     }
 }
+
+/// Um sinal que chega durante o `read` faz ele voltar com `Interrupted`
+/// (EINTR), sem erro nenhum na conexão: `echo` tem de ler de novo.
+#[cfg(unix)]
+#[test]
+fn leitura_interrompida_por_um_sinal_continua() {
+    use std::os::unix::thread::JoinHandleExt;
+
+    extern "C" fn ignore(_: libc::c_int) {}
+    // SAFETY: instala, só para o SIGUSR2, um tratador que não faz nada; sem
+    // SA_RESTART, um `read` interrompido por ele volta com EINTR.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore as extern "C" fn(libc::c_int) as usize;
+        action.sa_flags = 0;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(
+            libc::sigaction(libc::SIGUSR2, &action, std::ptr::null_mut()),
+            0
+        );
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
+    let (mut stream, from) = listener.accept().unwrap();
+    let server = thread::spawn(move || {
+        let result = tcp_echo::server::echo(&mut stream, from, PATIENCE);
+        let _ = stream.shutdown(Shutdown::Both);
+        result
+    });
+    client.write_all(b"antes").unwrap();
+    assert_bytes_eq(b"ANTES", &read_n(&mut client, 5), "enviado \"antes\"");
+    // Agora a thread de `echo` está (ou logo estará) parada no `read`.
+    for _ in 0..5 {
+        thread::sleep(Duration::from_millis(40));
+        // SAFETY: a thread ainda existe (só termina quando o cliente fechar,
+        // mais abaixo), e o SIGUSR2 tem o tratador vazio instalado acima.
+        unsafe {
+            libc::pthread_kill(server.as_pthread_t(), libc::SIGUSR2);
+        }
+    }
+    client.write_all(b"depois").unwrap();
+    let reply = read_n(&mut client, 6);
+    assert_bytes_eq(
+        b"DEPOIS",
+        &reply,
+        "enviado \"depois\", após sinais que interromperam o read (Interrupted: leia de novo)",
+    );
+    client.shutdown(Shutdown::Write).unwrap();
+    let result = server.join().unwrap();
+    assert!(
+        result.is_ok(),
+        "um read interrompido (Interrupted) não é erro da conexão, mas `echo` devolveu {result:?}"
+    );
+}
