@@ -136,10 +136,21 @@ pub fn strip_markdown(text: &str, file: &Path) -> Result<(String, Vec<Region>), 
     })
 }
 
+/// O README do kit, escrito para o aluno (o `README.md` da raiz é o do
+/// professor). No kit ele vira o `README.md`.
+pub const STUDENT_README: &str = "tests/kit/LEIAME.md";
+
+/// Benchmarks que não vão para o kit: o `velocidade` tem servidores de
+/// referência mínimos que são quase as soluções dos exercícios 1 e 3.
+/// O `correcao` corrige uma turma feita de cópias da referência.
+const SKIPPED_BENCHES: [&str; 2] = ["velocidade", "correcao"];
+
 /// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
-/// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas) e o
-/// teste do próprio kit (ele confere a solução do professor, e no kit do
-/// aluno só falharia).
+/// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas), o
+/// teste do próprio kit e o da correção (eles conferem a solução do
+/// professor, e no kit do aluno só falhariam), o modelo do README do aluno
+/// (ele vira o `README.md`) e os benchmarks que mostrariam soluções ou
+/// precisam da referência.
 fn skipped(relative: &Path) -> bool {
     let text = relative.to_string_lossy().replace('\\', "/");
     let name = relative
@@ -154,6 +165,11 @@ fn skipped(relative: &Path) -> bool {
             .iter()
             .any(|generated| text == format!("common/fuzz/{generated}"))
         || text == "tests/tests/kit.rs"
+        || text == "tests/tests/correcao.rs"
+        || text == "tests/kit"
+        || SKIPPED_BENCHES
+            .iter()
+            .any(|bench| text == format!("tests/benches/{bench}.rs"))
         || text.ends_with(".snap.new")
         || name == ".DS_Store"
 }
@@ -195,15 +211,21 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
     }
     let mut report = Report::default();
     for relative in files(source)? {
-        let from = source.join(&relative);
+        let mut from = source.join(&relative);
         let to = destination.join(&relative);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
+        let shown = relative.to_string_lossy().replace('\\', "/");
+        if shown == "README.md" && source.join(STUDENT_README).is_file() {
+            from = source.join(STUDENT_README);
+        }
         let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let stripped = match (extension, fs::read_to_string(&from)) {
-            ("rs", Ok(text)) => Some(strip_rust(&text, &relative)?),
-            ("md", Ok(text)) => Some(strip_markdown(&text, &relative)?),
+        let stripped = match (shown.as_str(), extension, fs::read_to_string(&from)) {
+            ("Cargo.toml", _, Ok(text)) => Some((quiet_unused_lints(&text), Vec::new())),
+            ("tests/Cargo.toml", _, Ok(text)) => Some((without_skipped_benches(&text), Vec::new())),
+            (_, "rs", Ok(text)) => Some(strip_rust(&text, &relative)?),
+            (_, "md", Ok(text)) => Some(strip_markdown(&text, &relative)?),
             _ => None,
         };
         match stripped {
@@ -218,6 +240,82 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
         report.files += 1;
     }
     Ok(report)
+}
+
+/// Os avisos de "não usado" que o kit desliga, com o porquê.
+const QUIET_LINTS: &str = "\
+# Só no kit: enquanto um exercício é um `todo!()`, o que só a solução usaria
+# (os parâmetros, um `use`, uma função auxiliar) parece sobrando, e cada
+# `cargo test` mostraria centenas de linhas de aviso. Quer ver esses avisos
+# (uma função \"nunca usada\" perto do exercício é uma dica)? Apague as três
+# linhas abaixo. Na correção, este arquivo é o do professor.
+unused_variables = \"allow\"
+unused_imports = \"allow\"
+dead_code = \"allow\"
+";
+
+/// O `Cargo.toml` da raiz do kit: o do workspace, com os avisos de "não
+/// usado" desligados (veja [`QUIET_LINTS`]).
+fn quiet_unused_lints(toml: &str) -> String {
+    let header = "[workspace.lints.rust]\n";
+    match toml.find(header) {
+        Some(at) => {
+            let split = at + header.len();
+            format!("{}{QUIET_LINTS}{}", &toml[..split], &toml[split..])
+        }
+        None => format!("{toml}\n{header}{QUIET_LINTS}"),
+    }
+}
+
+/// O `tests/Cargo.toml` do kit: sem as seções `[[bench]]` dos benchmarks que
+/// ficam de fora (e sem os comentários logo acima delas), para o
+/// `cargo bench` do kit não procurar um arquivo que não existe.
+fn without_skipped_benches(toml: &str) -> String {
+    let lines: Vec<&str> = toml.lines().collect();
+    let mut keep = vec![true; lines.len()];
+    for (index, line) in lines.iter().enumerate() {
+        if line.trim() != "[[bench]]" {
+            continue;
+        }
+        let end = lines[index + 1..]
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .map_or(lines.len(), |p| index + 1 + p);
+        let skipped = lines[index + 1..end].iter().any(|l| {
+            let l = l.replace(' ', "");
+            SKIPPED_BENCHES
+                .iter()
+                .any(|bench| l == format!("name=\"{bench}\""))
+        });
+        if !skipped {
+            continue;
+        }
+        let mut start = index;
+        while start > 0 && lines[start - 1].trim_start().starts_with('#') {
+            start -= 1;
+        }
+        // Os comentários e as linhas em branco no fim da seção são da próxima.
+        let mut stop = end;
+        while stop > index + 1
+            && (lines[stop - 1].trim().is_empty() || lines[stop - 1].trim_start().starts_with('#'))
+        {
+            stop -= 1;
+        }
+        if stop < lines.len() && lines[stop].trim().is_empty() {
+            stop += 1;
+        }
+        keep[start..stop].iter_mut().for_each(|k| *k = false);
+    }
+    let mut out: String = lines
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(l, _)| format!("{l}\n"))
+        .collect();
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
 }
 
 /// Os trechos marcados como exercício nos arquivos Rust de `source`, sem
@@ -312,6 +410,36 @@ mod tests {
         assert!(!text.contains("A solução é assim."));
         assert!(text.contains("**Exercício 1.**"));
         assert_eq!(regions[0].body, ["A solução é assim."]);
+    }
+
+    #[test]
+    fn kit_desliga_os_avisos_de_nao_usado() {
+        let toml = "[workspace]\n\n[workspace.lints.rust]\nunsafe_op_in_unsafe_fn = \"deny\"\n";
+        let quiet = quiet_unused_lints(toml);
+        assert!(
+            quiet.contains("[workspace.lints.rust]\n# Só no kit"),
+            "{quiet}"
+        );
+        assert!(
+            quiet.contains("dead_code = \"allow\"\nunsafe_op_in_unsafe_fn"),
+            "{quiet}"
+        );
+        let bare = quiet_unused_lints("[workspace]\n");
+        assert!(
+            bare.contains("[workspace.lints.rust]\n# Só no kit"),
+            "{bare}"
+        );
+    }
+
+    #[test]
+    fn bench_que_fica_fora_do_kit_sai_do_cargo_toml() {
+        let toml = "[package]\nname = \"x\"\n\n# mede\n# tudo\n[[bench]]\nname = \"velocidade\"\nharness = false\n\n# outro\n[[bench]]\nname = \"outro\"\nharness = false\n";
+        assert_eq!(
+            without_skipped_benches(toml),
+            "[package]\nname = \"x\"\n\n# outro\n[[bench]]\nname = \"outro\"\nharness = false\n"
+        );
+        let last = "[package]\n\n[[bench]]\nname = \"velocidade\"\nharness = false\n";
+        assert_eq!(without_skipped_benches(last), "[package]\n");
     }
 
     #[test]

@@ -348,24 +348,160 @@ pub fn hide_ports(text: &str) -> String {
     out
 }
 
+/// Quantos segundos um teste espera por uma resposta, para as mensagens.
+pub fn patience_secs() -> u64 {
+    PATIENCE.as_secs()
+}
+
+/// Um erro de "esperei e nada veio" (o tempo-limite do socket acabou)?
+pub fn is_timeout(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// Um resumo curto de uma mensagem, para dizer numa falha o que foi enviado
+/// ou o que voltou: o tamanho e o começo como texto (`5 bytes "hello"`).
+pub fn summary(bytes: &[u8]) -> String {
+    format!("{} bytes {}", bytes.len(), common::log::preview(bytes, 40))
+}
+
+/// Quantos bytes de cada lado da primeira diferença aparecem na mensagem.
+const AROUND: usize = 20;
+
+/// Onde `got` difere de `expected`, em poucas linhas legíveis: os tamanhos,
+/// o primeiro byte diferente e uns 40 bytes em volta dele, como texto.
+/// `None` se são iguais.
+pub fn bytes_difference(expected: &[u8], got: &[u8]) -> Option<String> {
+    if expected == got {
+        return None;
+    }
+    let offset = expected
+        .iter()
+        .zip(got)
+        .position(|(e, g)| e != g)
+        .unwrap_or(expected.len().min(got.len()));
+    let sizes = if expected.len() == got.len() {
+        format!("tamanho: igual, {} bytes", got.len())
+    } else if got.len() < expected.len() {
+        format!(
+            "tamanho: esperado {} bytes, veio {} (faltam {})",
+            expected.len(),
+            got.len(),
+            expected.len() - got.len()
+        )
+    } else {
+        format!(
+            "tamanho: esperado {} bytes, veio {} (sobram {})",
+            expected.len(),
+            got.len(),
+            got.len() - expected.len()
+        )
+    };
+    let at = match (expected.get(offset), got.get(offset)) {
+        (Some(e), Some(g)) => format!("esperado 0x{e:02X}, veio 0x{g:02X}"),
+        (Some(_), None) => "a resposta acabou antes".to_string(),
+        _ => "a resposta continua depois do fim esperado".to_string(),
+    };
+    // A janela começa no começo de um caractere (um byte 0b10xxxxxx é o meio
+    // de um caractere UTF-8), para um `ç` não aparecer cortado.
+    let mut start = offset.saturating_sub(AROUND);
+    while start > 0 && expected.get(start).is_some_and(|b| b & 0xC0 == 0x80) {
+        start -= 1;
+    }
+    Some(format!(
+        "  {sizes}\n  primeira diferença no byte {offset}: {at}\n  \
+         esperado, do byte {start} em diante: {}\n  \
+         veio,     do byte {start} em diante: {}",
+        excerpt(expected, start),
+        excerpt(got, start)
+    ))
+}
+
+/// Uns `2 * AROUND` bytes de `bytes` a partir de `start`, como texto.
+fn excerpt(bytes: &[u8], start: usize) -> String {
+    let start = start.min(bytes.len());
+    let mut end = (start + 2 * AROUND).min(bytes.len());
+    while end < bytes.len() && bytes[end] & 0xC0 == 0x80 {
+        end += 1;
+    }
+    let before = if start > 0 { "…" } else { "" };
+    let after = if end < bytes.len() { "…" } else { " (fim)" };
+    let text = common::log::preview(&bytes[start..end], 4 * AROUND);
+    format!("{before}{text}{after}")
+}
+
+/// Falha, com uma mensagem curta que aponta onde, se `got` não é
+/// `expected`. `context` diz o que estava sendo conferido (o que foi
+/// enviado, por exemplo). Nunca despeja os bytes todos: um datagrama de
+/// 60 000 bytes viraria 240 KB de números.
+#[track_caller]
+pub fn assert_bytes_eq(expected: &[u8], got: &[u8], context: &str) {
+    if let Some(difference) = bytes_difference(expected, got) {
+        panic!("{context}: a resposta não é a esperada\n{difference}");
+    }
+}
+
 /// Envia `message` ao servidor UDP e espera a resposta dele. Falha logo (sem
 /// esperar a paciência toda) se o servidor parar no meio.
+#[track_caller]
 pub fn ask_udp(server: &Server, message: &[u8]) -> Vec<u8> {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("socket UDP");
     socket
         .set_read_timeout(Some(Duration::from_millis(100)))
         .expect("timeout");
-    socket.send_to(message, server.addr).expect("envio");
+    if let Err(err) = socket.send_to(message, server.addr) {
+        panic!("não foi possível enviar {}: {err}", summary(message));
+    }
     let deadline = Instant::now() + PATIENCE;
     let mut buffer = vec![0u8; 65536];
     loop {
         if let Ok((n, from)) = socket.recv_from(&mut buffer) {
-            assert_eq!(from, server.addr, "a resposta deve vir do servidor");
+            assert_eq!(
+                from, server.addr,
+                "a resposta deve vir do endereço do servidor"
+            );
             buffer.truncate(n);
             return buffer;
         }
-        assert!(server.is_alive(), "o servidor parou (entrou em pânico?)");
-        assert!(Instant::now() < deadline, "o servidor não respondeu");
+        assert!(
+            server.is_alive(),
+            "o servidor parou (entrou em pânico? devolveu um erro?) depois de receber {}",
+            summary(message)
+        );
+        assert!(
+            Instant::now() < deadline,
+            "o servidor não respondeu em {} s ao datagrama de {}",
+            patience_secs(),
+            summary(message)
+        );
+    }
+}
+
+/// Envia `message` ao servidor UDP e confere que a resposta é `expected`.
+#[track_caller]
+pub fn assert_udp_reply(server: &Server, message: &[u8], expected: &[u8]) {
+    let reply = ask_udp(server, message);
+    let context = format!("enviado um datagrama de {}", summary(message));
+    assert_bytes_eq(expected, &reply, &context);
+}
+
+/// Espera (até [`PATIENCE`]) um datagrama em `socket`. `what` diz, na
+/// falha, que resposta se esperava.
+#[track_caller]
+pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, SocketAddr) {
+    socket.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let mut buffer = vec![0u8; 65536];
+    match socket.recv_from(&mut buffer) {
+        Ok((n, from)) => {
+            buffer.truncate(n);
+            (buffer, from)
+        }
+        Err(err) if is_timeout(&err) => {
+            panic!("o servidor não respondeu em {} s ({what})", patience_secs())
+        }
+        Err(err) => panic!("erro ao esperar {what}: {err}"),
     }
 }
 
@@ -378,13 +514,53 @@ pub fn connect_tcp(server: &Server) -> std::net::TcpStream {
     stream
 }
 
-/// Lê exatamente `n` bytes da conexão.
+/// Lê exatamente `n` bytes da conexão; se não vierem, a falha diz quantos
+/// vieram e por quê (o servidor fechou, ou não respondeu a tempo).
+#[track_caller]
 pub fn read_n(stream: &mut std::net::TcpStream, n: usize) -> Vec<u8> {
     let mut buffer = vec![0u8; n];
-    stream
-        .read_exact(&mut buffer)
-        .expect("a resposta não veio inteira");
+    let mut filled = 0;
+    while filled < n {
+        match stream.read(&mut buffer[filled..]) {
+            Ok(0) => panic!(
+                "o servidor fechou a conexão depois de {filled} de {n} bytes da resposta: {}",
+                summary(&buffer[..filled])
+            ),
+            Ok(k) => filled += k,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) if is_timeout(&err) => panic!(
+                "o servidor não respondeu em {} s: esperava {n} bytes, vieram {filled}: {}",
+                patience_secs(),
+                summary(&buffer[..filled])
+            ),
+            Err(err) => panic!("erro ao ler a resposta ({filled} de {n} bytes): {err}",),
+        }
+    }
     buffer
+}
+
+/// Lê até o servidor fechar a conexão (um `read` de 0 bytes) e devolve tudo
+/// o que veio; se ele não fechar a tempo, a falha diz o que veio até ali.
+#[track_caller]
+pub fn read_until_close(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return received,
+            Ok(k) => received.extend_from_slice(&buffer[..k]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) if is_timeout(&err) => panic!(
+                "o servidor não fechou a conexão em {} s; até ali vieram {}",
+                patience_secs(),
+                summary(&received)
+            ),
+            Err(err) => panic!(
+                "erro ao ler a resposta (vieram {} até ali): {err}",
+                summary(&received)
+            ),
+        }
+    }
 }
 
 /// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (ms) e o
@@ -453,6 +629,26 @@ pub fn free_port() -> u16 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn diferenca_de_tamanho_mostra_so_um_trecho() {
+        let expected = vec![b'X'; 60_000];
+        let got = vec![b'X'; 2048];
+        let text = super::bytes_difference(&expected, &got).unwrap();
+        assert!(text.contains("esperado 60000 bytes, veio 2048"), "{text}");
+        assert!(text.contains("primeira diferença no byte 2048"), "{text}");
+        assert!(text.len() < 400, "mensagem longa demais: {text}");
+    }
+
+    #[test]
+    fn diferenca_num_acento_mostra_os_caracteres() {
+        let text = super::bytes_difference("AÇÃO".as_bytes(), "AçÃO".as_bytes()).unwrap();
+        assert!(text.contains("tamanho: igual, 6 bytes"), "{text}");
+        assert!(text.contains("byte 2: esperado 0x87, veio 0xA7"), "{text}");
+        assert!(text.contains("\"AÇÃO\" (fim)"), "{text}");
+        assert!(text.contains("\"AçÃO\" (fim)"), "{text}");
+        assert_eq!(super::bytes_difference(b"igual", b"igual"), None);
+    }
+
     #[test]
     fn hide_ports_troca_so_as_portas_de_enderecos() {
         assert_eq!(

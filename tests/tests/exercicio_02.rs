@@ -8,7 +8,7 @@ use std::net::UdpSocket;
 use std::thread;
 use std::time::Instant;
 
-use avaliacao::{PATIENCE, run};
+use avaliacao::{PATIENCE, assert_bytes_eq, run};
 
 /// Um servidor que recebe `count` datagramas e responde (em maiúsculas) só
 /// os que `answer` escolher, pelo número de ordem (1, 2, ...). Devolve a
@@ -69,8 +69,8 @@ fn reenvia_quando_a_resposta_nao_vem() {
     assert_eq!(output.stdout_text(), "DE NOVO\n");
     let received = server.join().unwrap();
     assert_eq!(received.len(), 2, "devia ter enviado 2 vezes");
-    assert_eq!(received[0], b"#1 de novo");
-    assert_eq!(received[1], b"#2 de novo");
+    assert_bytes_eq(b"#1 de novo", &received[0], "o 1º datagrama enviado");
+    assert_bytes_eq(b"#2 de novo", &received[1], "o 2º datagrama enviado");
 }
 
 #[test]
@@ -102,8 +102,25 @@ fn desiste_depois_das_tentativas_com_mensagem_clara() {
         "{}",
         output.stderr
     );
-    assert!(output.stdout.is_empty());
+    assert!(
+        output.stdout.is_empty(),
+        "a saída padrão é só para a resposta"
+    );
     assert_eq!(server.join().unwrap().len(), 3, "devia ter enviado 3 vezes");
+    // Um aviso antes de cada reenvio (2 e 3), nenhum depois da última.
+    let warnings: Vec<&str> = output
+        .stderr
+        .lines()
+        .filter(|l| l.contains("enviando de novo"))
+        .collect();
+    assert!(
+        warnings.len() == 2
+            && warnings[0].contains("(tentativa 2 de 3)")
+            && warnings[1].contains("(tentativa 3 de 3)"),
+        "esperava dois avisos na saída de erro, \"...(tentativa 2 de 3)\" e \
+         \"...(tentativa 3 de 3)\", e veio:\n{}",
+        output.stderr
+    );
     assert!(started.elapsed() >= std::time::Duration::from_millis(600));
     assert!(started.elapsed() < PATIENCE);
 }

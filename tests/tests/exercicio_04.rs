@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use avaliacao::assert_bytes_eq;
 use common::tcp::send_all;
 
 /// Aceita no máximo `chunk` bytes por `write`, e a cada 3 chamadas devolve
@@ -31,12 +32,20 @@ impl Write for Stingy {
     }
 }
 
-/// Um `write` que devolve sempre o mesmo resultado.
-struct Always(fn() -> io::Result<usize>);
+/// Um `write` que devolve sempre o mesmo resultado. Chamado mil vezes, ele
+/// desiste: um `send_all` que insiste num erro de verdade nunca terminaria.
+struct Always(fn() -> io::Result<usize>, usize);
 
 impl Write for Always {
     fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-        (self.0)()
+        self.1 += 1;
+        let result = (self.0)();
+        assert!(
+            self.1 < 1000,
+            "send_all chamou o write mil vezes, e ele sempre devolve {result:?}: \
+             só Interrupted é para tentar de novo; os outros erros voltam para quem chamou"
+        );
+        result
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -52,8 +61,14 @@ fn escreve_tudo_mesmo_aos_pedacos() {
         chunk: 3,
         calls: 0,
     };
-    send_all(&mut writer, &data).unwrap();
-    assert_eq!(writer.written, data);
+    if let Err(err) = send_all(&mut writer, &data) {
+        panic!("send_all devolveu um erro com um write que só aceita 3 bytes por vez: {err}");
+    }
+    assert_bytes_eq(
+        &data,
+        &writer.written,
+        "enviados 10 000 bytes, no máximo 3 aceitos por write",
+    );
 }
 
 #[test]
@@ -63,27 +78,49 @@ fn insiste_quando_a_chamada_e_interrompida() {
         chunk: 1,
         calls: 0,
     };
-    send_all(&mut writer, b"abcdef").unwrap();
-    assert_eq!(writer.written, b"abcdef");
+    if let Err(err) = send_all(&mut writer, b"abcdef") {
+        panic!(
+            "send_all devolveu um erro com um write interrompido (Interrupted é para tentar de novo): {err}"
+        );
+    }
+    assert_bytes_eq(
+        b"abcdef",
+        &writer.written,
+        "enviado \"abcdef\", 1 byte por write",
+    );
     assert!(writer.calls > 6, "houve interrupções no meio");
 }
 
 #[test]
 fn write_que_aceita_zero_bytes_e_erro() {
-    let mut writer = Always(|| Ok(0));
-    let err = send_all(&mut writer, b"x").unwrap_err();
-    assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+    let mut writer = Always(|| Ok(0), 0);
+    let Err(err) = send_all(&mut writer, b"x") else {
+        panic!("um write que devolve Ok(0) tem de virar erro (senão o laço não termina)");
+    };
+    assert_eq!(
+        err.kind(),
+        io::ErrorKind::WriteZero,
+        "o erro devia ser WriteZero"
+    );
 }
 
 #[test]
 fn outros_erros_chegam_a_quem_chamou() {
-    let mut writer = Always(|| Err(io::Error::from(io::ErrorKind::BrokenPipe)));
-    let err = send_all(&mut writer, b"x").unwrap_err();
-    assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+    let mut writer = Always(|| Err(io::Error::from(io::ErrorKind::BrokenPipe)), 0);
+    let Err(err) = send_all(&mut writer, b"x") else {
+        panic!("o write falhou com BrokenPipe, mas send_all devolveu Ok");
+    };
+    assert_eq!(
+        err.kind(),
+        io::ErrorKind::BrokenPipe,
+        "o erro do write volta como veio"
+    );
 }
 
 #[test]
 fn nada_para_escrever_nao_e_erro() {
-    let mut writer = Always(|| Err(io::Error::other("não devia ser chamado")));
-    send_all(&mut writer, b"").unwrap();
+    let mut writer = Always(|| Err(io::Error::other("não devia ser chamado")), 0);
+    if let Err(err) = send_all(&mut writer, b"") {
+        panic!("com nada para enviar, send_all não deve chamar o write: {err}");
+    }
 }

@@ -6,8 +6,11 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
+
+use avaliacao::PATIENCE;
 
 use avaliacao::run;
 
@@ -68,6 +71,11 @@ fn conta_cada_resposta_certa() {
     let fields = bench(port, &["--contagem", "200"]);
     assert_eq!(number(&fields, "respondidos"), 200.0);
     assert_eq!(number(&fields, "errados"), 0.0);
+    assert_eq!(
+        number(&fields, "conexoes_feitas"),
+        1.0,
+        "uma conexão aberta, contada em tally.connections"
+    );
     assert!(number(&fields, "p50_us") > 0.0, "o RTT não pode ser zero");
 }
 
@@ -99,4 +107,66 @@ fn varias_mensagens_a_caminho() {
     let fields = bench(port, &["--contagem", "40", "--em-voo", "4"]);
     assert_eq!(number(&fields, "respondidos"), 40.0);
     assert_eq!(number(&fields, "errados"), 0.0);
+}
+
+/// Um servidor de eco que, na primeira conexão, segura as respostas até
+/// chegarem `at_least` mensagens de `size` bytes, espera mais 0,3 s e conta
+/// quantas mensagens chegaram sem resposta (pelo canal); depois responde tudo.
+fn holding_server(size: usize, at_least: usize) -> (u16, mpsc::Receiver<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, counted) = mpsc::channel();
+    thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_nodelay(true);
+        let mut pending = Vec::new();
+        let mut buffer = [0u8; 4096];
+        let _ = stream.set_read_timeout(Some(PATIENCE));
+        while pending.len() < at_least * size {
+            match stream.read(&mut buffer) {
+                Ok(n @ 1..) => pending.extend_from_slice(&buffer[..n]),
+                _ => return,
+            }
+        }
+        // Chegou o que devia; chega mais alguma coisa sem resposta?
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(300)));
+        while let Ok(n @ 1..) = stream.read(&mut buffer) {
+            pending.extend_from_slice(&buffer[..n]);
+        }
+        let _ = sender.send(pending.len() / size);
+        let _ = stream.set_read_timeout(Some(PATIENCE));
+        let mut reply = pending.to_ascii_uppercase();
+        loop {
+            if stream.write_all(&reply).is_err() {
+                return;
+            }
+            match stream.read(&mut buffer) {
+                Ok(n @ 1..) => reply = buffer[..n].to_ascii_uppercase(),
+                _ => return,
+            }
+        }
+    });
+    (port, counted)
+}
+
+#[test]
+fn mantem_exatamente_em_voo_mensagens_a_caminho() {
+    for in_flight in [1, 4] {
+        let (port, counted) = holding_server(64, in_flight);
+        let fields = bench(
+            port,
+            &["--contagem", "12", "--em-voo", &in_flight.to_string()],
+        );
+        let waiting = counted.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+            panic!("com --em-voo {in_flight}, o bench não mandou {in_flight} mensagens sem esperar")
+        });
+        assert_eq!(
+            waiting, in_flight,
+            "com --em-voo {in_flight}, o bench deve manter {in_flight} mensagem(ns) a caminho \
+             (enviar enquanto houver menos que isso), e mandou {waiting} sem resposta"
+        );
+        assert_eq!(number(&fields, "respondidos"), 12.0);
+    }
 }

@@ -100,3 +100,48 @@ fn sem_nenhuma_resposta_sai_com_erro() {
         "{text}"
     );
 }
+
+#[test]
+fn respostas_estranhas_sao_relatadas_e_ignoradas() {
+    // Ao ping 1, o servidor manda antes uma resposta sem número e uma ao ping
+    // 99 (que não foi enviado), e depois a certa. O ping 2 ele perde, mas um
+    // outro programa, de outra porta, manda ao pinger um "PING 2" falso.
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut buffer = [0u8; 256];
+        for seq in 1..=2 {
+            let Ok((n, from)) = socket.recv_from(&mut buffer) else {
+                return;
+            };
+            if seq == 1 {
+                socket.send_to(b"oi", from).unwrap();
+                socket.send_to(b"PING 99 0", from).unwrap();
+                socket
+                    .send_to(&buffer[..n].to_ascii_uppercase(), from)
+                    .unwrap();
+            } else {
+                stranger
+                    .send_to(&buffer[..n].to_ascii_uppercase(), from)
+                    .unwrap();
+            }
+        }
+    });
+    let (ok, text) = ping(port, "2", "300", "0.3");
+    assert!(ok, "{text}");
+    assert!(text.contains("seq=1 "), "{text}");
+    assert!(
+        text.contains("resposta que não é de um ping"),
+        "a resposta \"oi\" (sem número) devia ser relatada:\n{text}"
+    );
+    assert!(
+        text.contains("resposta ao ping 99, que não foi enviado"),
+        "a resposta ao ping 99 devia ser relatada:\n{text}"
+    );
+    assert!(
+        text.contains("ping 2: Tempo esgotado") && text.contains("2 enviados, 1 recebidos"),
+        "o \"PING 2\" veio de outra porta, não do servidor: devia ser ignorado\n{text}"
+    );
+}

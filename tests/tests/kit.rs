@@ -41,6 +41,63 @@ fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
     );
     assert!(!class.join("kit/.git").exists());
     assert!(!class.join("kit/target").exists());
+}
+
+#[test]
+fn kit_tem_o_readme_do_aluno_e_nao_tem_os_servidores_de_referencia() {
+    let root = workspace_root();
+    let kit = root.join("target/teste-do-kit/so-o-kit");
+    let _ = fs::remove_dir_all(&kit);
+    kit::make(&root, &kit).unwrap();
+
+    // O README é o do aluno: como conferir, o que cada programa precisa, como entregar.
+    let readme = fs::read_to_string(kit.join("README.md")).unwrap();
+    let student = fs::read_to_string(root.join(kit::STUDENT_README)).unwrap();
+    assert_eq!(readme, student, "o README do kit é o modelo do aluno");
+    for expected in [
+        "cargo test -p avaliacao --test exercicio_01",
+        "Rodando os programas à mão",
+        "Entregando",
+        "target/",
+    ] {
+        assert!(
+            readme.contains(expected),
+            "o README do kit não fala de {expected:?}"
+        );
+    }
+    assert!(
+        !readme.contains("avaliacao -- notas"),
+        "o README do kit não é o do professor"
+    );
+    assert!(
+        !kit.join("tests/kit").exists(),
+        "o modelo vira o README, não vai junto"
+    );
+
+    // O benchmark com os servidores mínimos (quase as soluções) fica de fora,
+    // e o Cargo.toml do kit não aponta para ele.
+    assert!(!kit.join("tests/benches/velocidade.rs").exists());
+    let manifest = fs::read_to_string(kit.join("tests/Cargo.toml")).unwrap();
+    assert!(!manifest.contains("velocidade"), "{manifest}");
+    for name in manifest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|name| *name != "avaliacao")
+    {
+        assert!(
+            kit.join(format!("tests/benches/{name}.rs")).is_file(),
+            "o [[bench]] {name} do kit aponta para um arquivo que não existe"
+        );
+    }
+
+    // Os avisos de "não usado" (o todo!() deixa tudo sem uso) estão desligados.
+    let workspace = fs::read_to_string(kit.join("Cargo.toml")).unwrap();
+    assert!(
+        workspace.contains("unused_variables = \"allow\""),
+        "{workspace}"
+    );
+    let _ = fs::remove_dir_all(&kit);
 
     // Que o kit compila e zera, e a referência tira nota cheia, o teste da
     // correção (`correcao.rs`) confere junto com a turma hostil.
