@@ -53,6 +53,14 @@
                 ' para “' + m[2] + '”:';
         }
     }
+    var lista = document.getElementById('mdbook-searchresults');
+    if (lista) {
+        new MutationObserver(function () {
+            lista.querySelectorAll('[aria-label="Search Result Teaser"]').forEach(function (el) {
+                el.setAttribute('aria-label', 'Trecho do resultado');
+            });
+        }).observe(lista, {childList: true});
+    }
     if (cabecalho) {
         traduzirResultado();
         new MutationObserver(traduzirResultado).observe(cabecalho, {childList: true, characterData: true, subtree: true});
