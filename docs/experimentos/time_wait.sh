@@ -23,14 +23,17 @@ lado() {  # quem ficou em TIME_WAIT: o lado do servidor (porta local = a do serv
 }
 # Tenta ligar o nosso servidor na porta por 1 segundo e mostra a primeira linha que ele escreveu.
 tenta_rust() { timeout 1 "$SERVIDOR_RUST" servidor --porta "$1" 2>&1 | head -n 1; }
+# Um cliente como o das notas, que demora um pouco para fechar: assim o servidor
+# das notas, que fecha logo depois de responder, fecha sempre primeiro.
 cliente_notas() {
-    python3 -c 'import socket,sys
-c=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); c.send(b"ola"); print("resposta:", c.recv(1024)); c.close()' "$1"
+    python3 -c 'import socket,sys,time
+c=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); c.send(b"ola"); print("resposta:", c.recv(1024))
+time.sleep(0.3); c.close()' "$1"
 }
 
 echo "== 1. servidor das notas (sem SO_REUSEADDR), que fecha primeiro"
 P=$(porta_livre)
-python3 docs/experimentos/tcp_servidor_notas.py "$P" >/dev/null & PID=$!
+python3 docs/notas/tcp_servidor.py "$P" >/dev/null & PID=$!
 espera_porta "$P"
 cliente_notas "$P"
 sleep 0.2; kill "$PID"; wait "$PID" 2>/dev/null
@@ -47,7 +50,7 @@ espera_porta "$P"
 sleep 0.2; kill -INT "$PID"; wait "$PID" 2>/dev/null
 echo "conexões em TIME_WAIT na porta: $(time_wait "$P"), do lado do $(lado "$P")"
 echo "o servidor das notas (sem SO_REUSEADDR) tenta a mesma porta:"
-timeout 1 python3 docs/experimentos/tcp_servidor_notas.py "$P" 2>&1 | tail -n 1
+timeout 1 python3 docs/notas/tcp_servidor.py "$P" 2>&1 | tail -n 1
 
 echo
 echo "== 3. o nosso servidor fecha primeiro (--ocioso 1, cliente parado)"
@@ -61,4 +64,4 @@ echo "conexões em TIME_WAIT na porta: $(time_wait "$P"), do lado do $(lado "$P"
 echo "o nosso servidor (com SO_REUSEADDR) tenta a mesma porta:"
 tenta_rust "$P"
 echo "o servidor das notas (sem SO_REUSEADDR) tenta a mesma porta:"
-timeout 1 python3 docs/experimentos/tcp_servidor_notas.py "$P" 2>&1 | tail -n 1
+timeout 1 python3 docs/notas/tcp_servidor.py "$P" 2>&1 | tail -n 1

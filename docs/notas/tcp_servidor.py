@@ -1,5 +1,5 @@
-# O servidor TCP das notas, como está nelas; só a porta vem da linha de
-# comando (padrão: 12000). Uso: python3 docs/experimentos/tcp_servidor_notas.py [PORTA]
+# TCP SERVER, das notas de aula, como está nelas; só a porta vem da linha de
+# comando (padrão: 12000). Uso: python3 docs/notas/tcp_servidor.py [PORTA]
 import sys
 from socket import *
 serverPort = int(sys.argv[1]) if len(sys.argv) > 1 else 12000
