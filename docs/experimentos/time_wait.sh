@@ -9,8 +9,9 @@
 # ligar um servidor de novo na mesma porta, na hora.
 set -u
 cd "$(dirname "$0")/../.."
-SERVIDOR_RUST=target/debug/tcp-echo
-CLIENTE_RUST=target/debug/tcp-echo
+# O binário do tcp-echo; os testes passam o caminho do deles em TCP_ECHO.
+SERVIDOR_RUST=${TCP_ECHO:-target/debug/tcp-echo}
+CLIENTE_RUST=$SERVIDOR_RUST
 [ -x "$SERVIDOR_RUST" ] || { echo "rode cargo build antes" >&2; exit 2; }
 # A porta muda a cada vez; na saída ela aparece como PORTA.
 exec > >(sed -E 's/:[0-9]{4,5}\b/:PORTA/g')

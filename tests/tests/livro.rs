@@ -277,3 +277,76 @@ fn cada_linha_das_quatro_listagens_e_explicada() {
         failures.join("\n")
     );
 }
+
+// As saídas que o livro mostra (docs/saidas/*.txt) vêm de execuções reais,
+// geradas por `bash docs/saidas/gerar.sh`. Este teste roda os experimentos de
+// novo e confere que o livro ainda mostra o que eles fazem hoje.
+#[test]
+fn saidas_do_livro_sao_as_de_agora() {
+    let root = workspace_root();
+    let python = Command::new("python3").arg("--version").output();
+    if python.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a CI precisa do python3 (a .ci/run o instala)"
+        );
+        eprintln!("NÃO RODOU: sem python3 nesta máquina");
+        return;
+    }
+    let saved = |name: &str| {
+        fs::read_to_string(root.join("docs/saidas").join(name)).expect("saída guardada")
+    };
+    let regenerate = "rode `cargo build --workspace && bash docs/saidas/gerar.sh` e confira o texto \
+                      do livro que fala dessa saída";
+
+    // SO_REUSEADDR em UDP: o último socket ligado recebe tudo. A divisão do
+    // SO_REUSEPORT muda a cada vez; só a primeira parte é comparada.
+    let run_experiment = |option: &str| {
+        let mut command = Command::new("python3");
+        command
+            .arg("docs/experimentos/udp_dois_servidores.py")
+            .arg(option)
+            .current_dir(&root);
+        run_command(command, b"").stdout_text()
+    };
+    let reuseaddr = run_experiment("SO_REUSEADDR");
+    assert_eq!(
+        reuseaddr,
+        "SO_REUSEADDR: dois servidores ligados na mesma porta\n  \
+         o primeiro recebeu 0 de 40\n  o segundo recebeu 40 de 40\n"
+    );
+    assert!(
+        saved("udp_dois_servidores.txt").starts_with(&reuseaddr),
+        "docs/saidas/udp_dois_servidores.txt mudou: {regenerate}"
+    );
+    let reuseport = run_experiment("SO_REUSEPORT");
+    let counts: Vec<u32> = reuseport
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("o ")?.split(' ').nth(2)?.parse().ok())
+        .collect();
+    assert!(
+        counts.len() == 2 && counts.iter().all(|&n| n > 0) && counts.iter().sum::<u32>() == 40,
+        "o SO_REUSEPORT devia repartir os 40 datagramas entre os dois: {reuseport}"
+    );
+
+    // TIME_WAIT: precisa do `ss` (iproute2).
+    if Command::new("ss").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a CI precisa do ss (iproute2)"
+        );
+        eprintln!("NÃO RODOU (a parte do TIME_WAIT): sem o ss nesta máquina");
+        return;
+    }
+    let mut command = Command::new("bash");
+    command
+        .arg("docs/experimentos/time_wait.sh")
+        .env("TCP_ECHO", avaliacao::binary("tcp-echo"))
+        .current_dir(&root);
+    let time_wait = run_command(command, b"").stdout_text();
+    assert_eq!(
+        time_wait,
+        saved("time_wait.txt"),
+        "docs/saidas/time_wait.txt não é o que o experimento mostra hoje: {regenerate}"
+    );
+}
