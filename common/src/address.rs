@@ -24,7 +24,10 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
              (ou use um IP, como 127.0.0.1)"
         ))
     };
-    if host.is_empty() {
+    // Um nome de máquina não tem espaços nem caracteres de controle: com eles,
+    // nem vale perguntar ao DNS (e os testes que usam um nome assim nunca
+    // mandam uma consulta para fora da máquina).
+    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(not_found());
     }
     let addresses: Vec<SocketAddr> = (host, port)
@@ -79,11 +82,13 @@ mod tests {
     }
 
     #[test]
-    fn nome_inexistente_da_erro_em_portugues() {
-        let err = resolve("nao-existe.invalid", 12000)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("não foi possível encontrar o endereço de 'nao-existe.invalid'"));
+    fn nome_impossivel_da_erro_em_portugues_sem_consultar_o_dns() {
+        // Um nome com espaço não pode existir: o erro vem daqui mesmo, sem
+        // consulta ao DNS (um nome terminado em `.invalid` ainda seria
+        // perguntado ao servidor de nomes da rede).
+        let err = resolve("nao existe", 12000).unwrap_err().to_string();
+        assert!(err.contains("não foi possível encontrar o endereço de 'nao existe'"));
         assert!(resolve("", 1).is_err());
+        assert!(resolve("tab\there", 1).is_err());
     }
 }

@@ -3,7 +3,9 @@
 //! O clap lê os argumentos, mas escreve a ajuda e os erros em inglês
 //! ("Usage:", "error: invalid value"). [`parse`] troca os títulos da ajuda e
 //! reescreve cada erro em uma frase em português; os conversores [`port`],
-//! [`seconds`] e [`count`] explicam em português o que esperavam.
+//! [`seconds`], [`count_up_to`] e os outros conferem a faixa de cada valor e
+//! explicam em português o que esperavam: nenhum valor da linha de comando
+//! chega ao programa grande demais para ele.
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -107,6 +109,11 @@ fn translate_arg(arg: Arg) -> Arg {
         .collect();
     let mut help = arg.get_help().map(ToString::to_string).unwrap_or_default();
     let mut arg = arg.help_heading(heading);
+    if arg.get_action().takes_values() {
+        // `--porta -1`: sem isto, o clap lê `-1` como uma opção desconhecida;
+        // com isto, `-1` chega ao conversor, que explica a faixa certa.
+        arg = arg.allow_negative_numbers(true);
+    }
     if !values.is_empty() {
         help.push_str(&format!(" [valores: {}]", values.join(", ")));
         arg = arg.hide_possible_values(true);
@@ -197,23 +204,48 @@ pub fn port(text: &str) -> Result<u16, String> {
         .map_err(|_| "a porta deve ser um número inteiro de 0 a 65535".to_string())
 }
 
-/// Lê um tempo em segundos (aceita frações, como `0.5`), maior que zero.
+// ANCHOR: limits
+/// O menor tempo aceito: 1 ms. Um tempo menor seria arredondado para zero
+/// pelo sistema, e zero em `SO_RCVTIMEO` quer dizer "esperar para sempre": o
+/// contrário do que quem pediu 0.0000005 s queria.
+pub const MIN_SECONDS: f64 = 0.001;
+
+/// O maior tempo aceito, em segundos: um dia. Mais que isso não serve a nenhum
+/// experimento, e um tempo enorme (`1e19`) somado ao relógio estouraria o
+/// `Instant` e derrubaria o programa.
+pub const MAX_SECONDS: u64 = 86_400;
+
+/// O maior atraso ou intervalo em milissegundos: um minuto. Atrasos e
+/// intervalos de um ping de verdade são de milissegundos a poucos segundos.
+pub const MAX_MILLIS: u64 = 60_000;
+// ANCHOR_END: limits
+
+/// Lê um tempo em segundos (aceita frações, como `0.5`), de [`MIN_SECONDS`]
+/// a [`MAX_SECONDS`].
 pub fn seconds(text: &str) -> Result<Duration, String> {
-    let invalid =
-        || "o tempo deve ser um número de segundos maior que zero (ex.: 1 ou 0.5)".to_string();
+    let invalid = || {
+        format!(
+            "o tempo deve ser um número de segundos de 0.001 (1 ms) a {MAX_SECONDS} (um dia), \
+             como 1 ou 0.5"
+        )
+    };
     let seconds: f64 = text.replace(',', ".").parse().map_err(|_| invalid())?;
-    // `try_from_secs_f64` recusa negativos, NaN e infinito; zero, recusamos nós.
-    match Duration::try_from_secs_f64(seconds) {
-        Ok(duration) if !duration.is_zero() => Ok(duration),
-        _ => Err(invalid()),
+    // A comparação é falsa para NaN: ele também é recusado.
+    if !(MIN_SECONDS..=MAX_SECONDS as f64).contains(&seconds) {
+        return Err(invalid());
     }
+    Duration::try_from_secs_f64(seconds).map_err(|_| invalid())
 }
 
-/// Lê um tempo em milissegundos (um inteiro, 0 ou mais).
+/// Lê um tempo em milissegundos: um inteiro de 0 a [`MAX_MILLIS`].
 pub fn millis(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .map(Duration::from_millis)
-        .map_err(|_| "o tempo deve ser um número inteiro de milissegundos (ex.: 200)".to_string())
+    match text.parse::<u64>() {
+        Ok(ms) if ms <= MAX_MILLIS => Ok(Duration::from_millis(ms)),
+        _ => Err(format!(
+            "o tempo deve ser um número inteiro de milissegundos de 0 a {MAX_MILLIS} \
+             (um minuto), como 200"
+        )),
+    }
 }
 
 /// Lê uma probabilidade, de 0 a 1 (aceita vírgula: `0,3`).
@@ -230,11 +262,21 @@ pub fn seed(text: &str) -> Result<u64, String> {
         .map_err(|_| "a semente deve ser um número inteiro, como 42".to_string())
 }
 
-/// Lê uma quantidade inteira maior que zero.
-pub fn count(text: &str) -> Result<u32, String> {
-    match text.parse() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err("deve ser um número inteiro maior que zero".to_string()),
+/// Um conversor para quantidades inteiras de 1 a `max`, para o `value_parser`
+/// do clap: `value_parser = common::cli::count_up_to(100)`. Cada opção tem o
+/// seu máximo, dito na ajuda: sem ele, `--contagem 4294967295` pediria memória
+/// para 4 bilhões de pings, e o programa seria abortado.
+pub fn count_up_to(
+    max: u32,
+) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync + 'static {
+    move |text| count_in(text, max)
+}
+
+/// Lê uma quantidade inteira de 1 a `max` (veja [`count_up_to`]).
+pub fn count_in(text: &str, max: u32) -> Result<u32, String> {
+    match text.parse::<u64>() {
+        Ok(n) if (1..=u64::from(max)).contains(&n) => Ok(n as u32),
+        _ => Err(format!("deve ser um número inteiro de 1 a {max}")),
     }
 }
 
@@ -250,16 +292,36 @@ mod tests {
         assert!(port("abc").is_err());
         assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(seconds("0,5"), Ok(Duration::from_millis(500)));
-        assert!(seconds("0").is_err());
-        assert!(seconds("-1").is_err());
-        assert!(seconds("NaN").is_err());
-        assert!(seconds("inf").is_err());
+        assert_eq!(seconds("0.001"), Ok(Duration::from_millis(1)));
+        assert_eq!(seconds("86400"), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "0",
+            "-1",
+            "NaN",
+            "inf",
+            "0.0000005",
+            "0.0009",
+            "86400.5",
+            "1e19",
+        ] {
+            assert!(
+                seconds(bad).unwrap_err().contains("de 0.001 (1 ms)"),
+                "{bad}"
+            );
+        }
         assert_eq!(millis("200"), Ok(Duration::from_millis(200)));
+        assert_eq!(millis("0"), Ok(Duration::ZERO));
         assert!(millis("-1").is_err());
+        assert!(millis("60001").unwrap_err().contains("de 0 a 60000"));
+        assert!(millis("18446744073709551615").is_err());
         assert_eq!(probability("0,3"), Ok(0.3));
         assert!(probability("1.5").is_err());
         assert!(probability("NaN").is_err());
-        assert_eq!(count("3"), Ok(3));
-        assert!(count("0").is_err());
+        assert_eq!(count_in("3", 10), Ok(3));
+        assert_eq!(count_in("10", 10), Ok(10));
+        assert!(count_in("0", 10).is_err());
+        assert!(count_in("11", 10).unwrap_err().contains("de 1 a 10"));
+        assert!(count_in("4294967296", u32::MAX).is_err());
+        assert_eq!(count_up_to(5)("5"), Ok(5));
     }
 }

@@ -43,6 +43,15 @@ impl std::error::Error for Error {}
 /// frase própria; os demais mostram o texto do sistema.
 pub fn describe(err: &io::Error) -> String {
     use io::ErrorKind::*;
+    // Um erro que nós mesmos criamos já traz a frase em português.
+    if let Some(ours) = err.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
+        return ours.to_string();
+    }
+    if is_message_too_long(err) {
+        return "a mensagem é grande demais para um datagrama UDP (no máximo 65 507 bytes \
+                em IPv4, 65 527 em IPv6); o sistema recusou o envio (EMSGSIZE)"
+            .to_string();
+    }
     let text = match err.kind() {
         AddrInUse => {
             "o endereço já está em uso: outro programa (talvez outro servidor seu) já usa \
@@ -101,6 +110,18 @@ fn exhausted(_err: &io::Error) -> Option<&'static str> {
     None
 }
 
+/// `EMSGSIZE`: o datagrama não cabe em um pacote IP. O Rust não tem um
+/// `ErrorKind` para ele, então olhamos o número do erro.
+fn is_message_too_long(err: &io::Error) -> bool {
+    #[cfg(unix)]
+    let code = libc::EMSGSIZE;
+    #[cfg(windows)]
+    let code = 10040; // WSAEMSGSIZE
+    #[cfg(not(any(unix, windows)))]
+    let code = -1;
+    err.raw_os_error() == Some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +132,26 @@ mod tests {
         let message = Error::io("não foi possível usar a porta 12000", &err).to_string();
         assert!(message.starts_with("não foi possível usar a porta 12000: "));
         assert!(message.contains("--porta"), "{message}");
+    }
+
+    #[test]
+    fn mensagem_grande_demais_em_portugues() {
+        #[cfg(unix)]
+        let err = io::Error::from_raw_os_error(libc::EMSGSIZE);
+        #[cfg(windows)]
+        let err = io::Error::from_raw_os_error(10040);
+        let text = describe(&err);
+        assert!(
+            text.contains("grande demais para um datagrama UDP"),
+            "{text}"
+        );
+        assert!(!text.contains("Message too long"), "{text}");
+    }
+
+    #[test]
+    fn erro_nosso_dentro_de_um_io_error_mostra_a_nossa_frase() {
+        let err = io::Error::other(Error::new("a fila está cheia"));
+        assert_eq!(describe(&err), "a fila está cheia");
     }
 
     #[test]

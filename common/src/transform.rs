@@ -35,6 +35,40 @@ fn push_upper_str(text: &str, output: &mut Vec<u8>) {
 }
 // ANCHOR_END: to_upper
 
+// ANCHOR: upper_no_longer
+/// Como [`push_upper`], mas a resposta **nunca fica maior** que a pergunta: o
+/// caractere cuja maiúscula ocupa mais bytes que ele (`ŉ` → `ʼN`, `ΐ` → `Ϊ́`,
+/// 2 bytes que viram 3 e 6) fica como veio. Devolve quantos ficaram assim.
+///
+/// É a escolha do servidor UDP: um servidor que responde com mais bytes do que
+/// recebe vira um amplificador de ataques por reflexão (veja o livro, "O que a
+/// versão em Rust acrescenta"). Em texto comum nada muda: `ação` → `AÇÃO`,
+/// `straße` → `STRASSE` (o `ß` tem 2 bytes, `SS` também).
+pub fn push_upper_no_longer(input: &[u8], output: &mut Vec<u8>) -> usize {
+    if input.is_ascii() {
+        output.extend(input.iter().map(u8::to_ascii_uppercase));
+        return 0;
+    }
+    let mut kept = 0;
+    let mut encoded = [0u8; 4];
+    for chunk in input.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let upper_len: usize = c.to_uppercase().map(char::len_utf8).sum();
+            if upper_len <= c.len_utf8() {
+                for u in c.to_uppercase() {
+                    output.extend_from_slice(u.encode_utf8(&mut encoded).as_bytes());
+                }
+            } else {
+                output.extend_from_slice(c.encode_utf8(&mut encoded).as_bytes());
+                kept += 1;
+            }
+        }
+        output.extend_from_slice(chunk.invalid());
+    }
+    kept
+}
+// ANCHOR_END: upper_no_longer
+
 // ANCHOR: uppercaser
 /// A mesma transformação para um fluxo TCP, que chega em pedaços.
 ///
@@ -156,7 +190,38 @@ mod tests {
         assert_eq!(streamed(&[b"ab\xe2\x82", b"x"]), b"AB\xe2\x82X");
     }
 
+    fn no_longer(input: &[u8]) -> (Vec<u8>, usize) {
+        let mut output = Vec::new();
+        let kept = push_upper_no_longer(input, &mut output);
+        (output, kept)
+    }
+
+    #[test]
+    fn sem_ampliar_letras_que_crescem_ficam_como_vieram() {
+        assert_eq!(
+            no_longer("ação straße".as_bytes()),
+            ("AÇÃO STRASSE".into(), 0)
+        );
+        assert_eq!(no_longer("aΐbΰcŉ".as_bytes()), ("AΐBΰCŉ".into(), 3));
+        assert_eq!(no_longer(b"ab\xffc"), (b"AB\xffC".to_vec(), 0));
+        assert_eq!(upper("ΐ").len(), 3 * "ΐ".len());
+    }
+
     proptest! {
+        #[test]
+        fn sem_ampliar_nunca_cresce_e_no_resto_e_igual(
+            bytes in proptest::collection::vec(
+                prop_oneof![any::<u8>(), Just(0xCEu8), Just(0x90u8), Just(0xC5u8), Just(0x89u8)],
+                0..256,
+            ),
+        ) {
+            let (output, kept) = no_longer(&bytes);
+            prop_assert!(output.len() <= bytes.len());
+            if kept == 0 {
+                prop_assert_eq!(output, to_upper(&bytes));
+            }
+        }
+
         #[test]
         fn nunca_entra_em_panico(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let _ = to_upper(&bytes);

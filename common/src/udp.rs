@@ -4,7 +4,6 @@
 //! Aqui cada passo e cada opção aparecem por extenso.
 
 use std::io;
-use std::mem::MaybeUninit;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
@@ -18,6 +17,27 @@ use crate::Error;
 /// O `recvfrom(2048)` das notas cortaria em silêncio tudo além de 2048 bytes.
 pub const MAX_DATAGRAM: usize = 64 * 1024;
 // ANCHOR_END: max_datagram
+
+// ANCHOR: max_payload
+/// O máximo de dados num datagrama UDP sobre IPv4: 65 535 (o maior pacote IP)
+/// menos 20 bytes do cabeçalho IP e 8 do cabeçalho UDP.
+pub const MAX_PAYLOAD_IPV4: usize = 65_507;
+
+/// O mesmo sobre IPv6: 65 535 menos os 8 bytes do cabeçalho UDP (o cabeçalho
+/// IPv6 fica fora da conta do tamanho).
+pub const MAX_PAYLOAD_IPV6: usize = 65_527;
+
+/// O máximo de dados num datagrama para `address` (IPv4 ou IPv6). Um endereço
+/// IPv4 escrito como IPv6 (`::ffff:127.0.0.1`) conta como IPv4: o pacote sai
+/// em IPv4.
+pub fn max_payload(address: SocketAddr) -> usize {
+    if address.ip().to_canonical().is_ipv4() {
+        MAX_PAYLOAD_IPV4
+    } else {
+        MAX_PAYLOAD_IPV6
+    }
+}
+// ANCHOR_END: max_payload
 
 // ANCHOR: udp_bind
 /// Cria um socket UDP e o liga (`bind`) a `address`.
@@ -75,33 +95,31 @@ pub fn set_read_timeout(socket: &UdpSocket, timeout: Duration) -> io::Result<()>
 // ANCHOR_END: read_timeout
 
 // ANCHOR: recv_from
-/// Um datagrama recebido: quantos bytes, de quem, e se foi cortado.
+/// Um datagrama recebido: quantos bytes, de quem, e se pode ter sido cortado.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Datagram {
     /// Quantos bytes foram escritos no buffer.
     pub len: usize,
     /// O endereço (IP e porta) de quem enviou: é para lá que se responde.
     pub from: SocketAddr,
-    /// Verdadeiro se o datagrama era maior que o buffer e o resto se perdeu.
+    /// Verdadeiro se o datagrama encheu um buffer menor que [`MAX_DATAGRAM`]:
+    /// ele pode ter sido maior, e o resto se perdeu.
     pub truncated: bool,
 }
 
-/// O `recvfrom` das notas, mas que **avisa** quando o datagrama não coube no
-/// buffer (`MSG_TRUNC`), em vez de cortá-lo em silêncio.
+/// O `recvfrom` das notas, que também diz se o datagrama pode ter sido cortado.
+///
+/// Com um buffer de [`MAX_DATAGRAM`] bytes nada é cortado: nenhum datagrama
+/// UDP passa de 65 527 bytes. Com um buffer menor (os 2048 das notas), um
+/// datagrama que ocupou o buffer inteiro pode ter perdido o resto, e o sistema
+/// não avisa; por isso ele é marcado como `truncated`.
 pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> {
-    // SAFETY: `[u8]` e `[MaybeUninit<u8>]` têm o mesmo layout, e o socket2 só
-    // escreve bytes inicializados no buffer; nada aqui "desinicializa" bytes.
-    let uninit = unsafe { &mut *(buffer as *mut [u8] as *mut [MaybeUninit<u8>]) };
-    let mut slices = [socket2::MaybeUninitSlice::new(uninit)];
     // ANCHOR: recv_call
-    let (len, flags, from) = SockRef::from(socket).recv_from_vectored(&mut slices)?;
-    let from = from
-        .as_socket()
-        .ok_or_else(|| io::Error::other("datagrama de um endereço que não é IP"))?;
+    let (len, from) = socket.recv_from(buffer)?;
     Ok(Datagram {
         len,
         from,
-        truncated: flags.is_truncated(),
+        truncated: len == buffer.len() && buffer.len() < MAX_DATAGRAM,
     })
     // ANCHOR_END: recv_call
 }
@@ -112,7 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn datagrama_maior_que_o_buffer_e_marcado_como_truncado() {
+    fn datagrama_que_enche_um_buffer_pequeno_e_marcado_como_truncado() {
         let server = bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let client = client_socket(server.local_addr().unwrap()).unwrap();
         client

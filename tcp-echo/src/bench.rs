@@ -135,7 +135,17 @@ pub fn run(config: &Config) -> Result<(), Error> {
         let worker = thread::Builder::new()
             .stack_size(256 * 1024)
             .spawn(move || job.run(mode))
-            .map_err(|e| Error::io("não foi possível criar uma thread do bench", &e))?;
+            .map_err(|_| {
+                // O erro do sistema (`EAGAIN`) diria "tempo esgotado", que
+                // engana: falta memória para a pilha ou vaga no limite de threads.
+                Error::new(format!(
+                    "o sistema não deixou criar a thread da conexão {} de {} (falta memória \
+                     para a pilha dela, ou o limite de threads do usuário foi atingido; \
+                     veja `ulimit -u` e `ulimit -v`); tente menos --conexoes",
+                    workers.len() + 1,
+                    config.connections
+                ))
+            })?;
         workers.push(worker);
     }
     let mut total = Tally::default();

@@ -29,14 +29,14 @@ enum Command {
         /// Porta onde escutar (0: o sistema escolhe uma livre)
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quantas conexões atender ao mesmo tempo; as demais são recusadas com um aviso
-        #[arg(long = "max-conexoes", value_name = "N", default_value = "1024", value_parser = common::cli::count)]
+        /// Quantas conexões atender ao mesmo tempo; as demais são recusadas com um aviso (1 a 10000)
+        #[arg(long = "max-conexoes", value_name = "N", default_value = "1024", value_parser = common::cli::count_up_to(10_000))]
         max_connections: u32,
-        /// Fecha uma conexão parada (sem receber nem conseguir enviar) por mais que isso, em segundos
+        /// Fecha uma conexão parada (sem receber nem conseguir enviar) por mais que isso, em segundos (0.001 a 86400)
         #[arg(long = "ocioso", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
         idle_timeout: Duration,
-        /// Tamanho da fila de conexões esperando o accept (o listen(1) das notas)
-        #[arg(long = "backlog", value_name = "N", default_value = "1024", value_parser = common::cli::count)]
+        /// Tamanho da fila de conexões esperando o accept, o listen(1) das notas (1 a 65535)
+        #[arg(long = "backlog", value_name = "N", default_value = "1024", value_parser = common::cli::count_up_to(65_535))]
         backlog: u32,
     },
     /// Conecta ao servidor, envia a frase e mostra a resposta (também: client)
@@ -48,7 +48,7 @@ enum Command {
         /// Porta do servidor
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quanto esperar para conectar e por cada resposta, em segundos
+        /// Quanto esperar para conectar e por cada resposta, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
         timeout: Duration,
         /// A frase a enviar; sem ela, o cliente envia cada linha digitada até o fim da entrada
@@ -67,31 +67,31 @@ enum Command {
         /// O que medir
         #[arg(long = "modo", value_name = "MODO", default_value = "ping")]
         mode: bench::Mode,
-        /// Quantas conexões (ou clientes, em uma-por-conexao) ao mesmo tempo
-        #[arg(long = "conexoes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        /// Quantas conexões (ou clientes, em uma-por-conexao) ao mesmo tempo (1 a 10000)
+        #[arg(long = "conexoes", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(10_000))]
         connections: u32,
-        /// Tamanho de cada mensagem, em bytes (ping e uma-por-conexao)
-        #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = common::cli::count)]
+        /// Tamanho de cada mensagem, em bytes (ping e uma-por-conexao; 1 a 1048576)
+        #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = common::cli::count_up_to(1_048_576))]
         size: u32,
-        /// Quantas mensagens cada conexão mantém a caminho (ping)
-        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        /// Quantas mensagens cada conexão mantém a caminho (ping; 1 a 1000)
+        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         in_flight: u32,
-        /// Em quantos write cada mensagem é enviada (ping), para experimentar com o Nagle
-        #[arg(long = "partes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        /// Em quantos write cada mensagem é enviada (ping), para experimentar com o Nagle (1 a 1000)
+        #[arg(long = "partes", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         parts: u32,
-        /// Por quanto tempo medir, em segundos (ping e uma-por-conexao)
+        /// Por quanto tempo medir, em segundos (ping e uma-por-conexao; 0.001 a 86400)
         #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
         duration: Duration,
-        /// Em vez da duração: quantas mensagens cada conexão envia
-        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count)]
+        /// Em vez da duração: quantas mensagens cada conexão envia (1 a 100000000)
+        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
         count: Option<u32>,
-        /// Quantos MiB cada conexão envia (fluxo)
-        #[arg(long = "mib", value_name = "N", default_value = "256", value_parser = common::cli::count)]
+        /// Quantos MiB cada conexão envia (fluxo; 1 a 65536)
+        #[arg(long = "mib", value_name = "N", default_value = "256", value_parser = common::cli::count_up_to(65_536))]
         mebibytes: u32,
-        /// Quanto tempo segurar as conexões antes da segunda linha, em segundos (conexoes)
+        /// Quanto tempo segurar as conexões antes da segunda linha, em segundos (conexoes; 0.001 a 86400)
         #[arg(long = "espera", value_name = "SEG", default_value = "2", value_parser = common::cli::seconds)]
         hold: Duration,
-        /// Limite para conectar e para cada resposta, em segundos
+        /// Limite para conectar e para cada resposta, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "10", value_parser = common::cli::seconds)]
         timeout: Duration,
     },

@@ -137,7 +137,8 @@ pub fn strip_markdown(text: &str, file: &Path) -> Result<(String, Vec<Region>), 
 }
 
 /// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
-/// e o teste do próprio kit (ele confere a solução do professor, e no kit do
+/// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas) e o
+/// teste do próprio kit (ele confere a solução do professor, e no kit do
 /// aluno só falharia).
 fn skipped(relative: &Path) -> bool {
     let text = relative.to_string_lossy().replace('\\', "/");
@@ -149,6 +150,9 @@ fn skipped(relative: &Path) -> bool {
         || text == "target"
         || text == ".ci"
         || text == "docs/book"
+        || ["target", "corpus", "artifacts", "coverage"]
+            .iter()
+            .any(|generated| text == format!("common/fuzz/{generated}"))
         || text == "tests/tests/kit.rs"
         || text.ends_with(".snap.new")
         || name == ".DS_Store"
@@ -257,13 +261,19 @@ pub fn leaks(source: &Path, kit: &Path, report: &Report) -> Result<Vec<String>, 
             outside.push_str(&stripped);
         }
     }
+    // Só as linhas que não aparecem fora das soluções revelam algo (uma vez
+    // só: o texto de fora tem o workspace inteiro).
+    let revealing: Vec<&(u32, String)> = solution_lines
+        .iter()
+        .filter(|(_, line)| !outside.contains(line.as_str()))
+        .collect();
     let mut found = Vec::new();
     for relative in files(kit)? {
         let Ok(text) = fs::read_to_string(kit.join(&relative)) else {
             continue;
         };
-        for (exercise, line) in &solution_lines {
-            if !outside.contains(line.as_str()) && text.contains(line.as_str()) {
+        for (exercise, line) in &revealing {
+            if text.contains(line.as_str()) {
                 found.push(format!(
                     "{}: linha da solução do exercício {exercise}: {line}",
                     relative.display()
@@ -328,9 +338,17 @@ mod tests {
         fs::create_dir_all(source.join("target")).unwrap();
         fs::write(source.join("src/lib.rs"), SOURCE).unwrap();
         fs::write(source.join("target/lixo"), "x").unwrap();
+        fs::create_dir_all(source.join("common/fuzz/target")).unwrap();
+        fs::create_dir_all(source.join("common/fuzz/corpus/alvo")).unwrap();
+        fs::write(source.join("common/fuzz/target/lixo"), "x").unwrap();
+        fs::write(source.join("common/fuzz/corpus/alvo/exemplo"), "x").unwrap();
+        fs::write(source.join("common/fuzz/Cargo.toml"), "[package]\n").unwrap();
         fs::write(source.join("LEIA.md"), "texto\n").unwrap();
         let report = make(&source, &kit).unwrap();
-        assert_eq!(report.files, 2, "target/ fica de fora");
+        assert_eq!(
+            report.files, 3,
+            "target/ e o que o fuzzing gera ficam de fora"
+        );
         assert!(leaks(&source, &kit, &report).unwrap().is_empty());
         // Se a solução aparecer em outro arquivo do kit, é vazamento.
         fs::write(kit.join("LEIA.md"), "let segredo = 40 + 2;\n").unwrap();

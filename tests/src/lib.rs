@@ -9,8 +9,13 @@
 //!   que ele realmente usou e o encerra ao fim do teste.
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 
+#[cfg(feature = "professor")]
+pub mod classroom;
+#[cfg(feature = "professor")]
 pub mod kit;
+#[cfg(feature = "professor")]
 pub mod livro;
+#[cfg(feature = "professor")]
 pub mod notas;
 
 use std::io::{BufRead, BufReader, Read, Write};

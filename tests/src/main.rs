@@ -34,10 +34,10 @@ enum Command {
         /// Arquivo de pontos (linhas "exercicio_01 10"); sem ele, tests/pontos.txt
         #[arg(long = "pontos", value_name = "ARQUIVO")]
         points: Option<PathBuf>,
-        /// Tempo-limite dos testes de cada exercício, em segundos
+        /// Tempo-limite dos testes de cada exercício, em segundos (0.001 a 86400)
         #[arg(long = "limite", value_name = "SEG", default_value = "30", value_parser = common::cli::seconds)]
         limit: Duration,
-        /// Tempo-limite para compilar cada entrega, em segundos
+        /// Tempo-limite para compilar cada entrega, em segundos (0.001 a 86400)
         #[arg(long = "limite-compilacao", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
         build_limit: Duration,
         /// Quantas entregas corrigir ao mesmo tempo [padrão: o número de núcleos]
@@ -111,6 +111,9 @@ fn make_kit(destination: &Path) -> Result<(), String> {
             leaks.join("\n")
         ));
     }
+    // O kit também serve de modelo do GitHub Classroom.
+    let graded = notas::exercises(&source, None)?;
+    avaliacao::classroom::write(destination, &graded)?;
     let mut exercises: Vec<u32> = report.regions.iter().map(|r| r.exercise).collect();
     exercises.sort_unstable();
     exercises.dedup();

@@ -7,6 +7,9 @@
 //! Precisa do bubblewrap (`bwrap`): a `.ci/run` o instala. Sem ele o teste
 //! avisa e não roda (na CI, falha).
 
+// Usa o programa do professor (kit, correção, livro): só com ele.
+#![cfg(feature = "professor")]
+
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

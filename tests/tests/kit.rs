@@ -1,6 +1,9 @@
 //! O kit do aluno: cada exercício marcado tem um arquivo de teste, nada da
 //! solução vaza, e o livro do kit não tem include quebrado.
 
+// Usa o programa do professor (kit, correção, livro): só com ele.
+#![cfg(feature = "professor")]
+
 use std::fs;
 
 use avaliacao::{kit, notas, workspace_root};

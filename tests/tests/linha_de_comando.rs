@@ -10,6 +10,7 @@ fn fails(program: &str, args: &[&str]) -> (i32, String) {
     let code = output.status.code().expect("saiu com um código");
     assert_ne!(code, 0, "{program} {args:?} deveria falhar");
     assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+    assert!(!output.stderr.contains("backtrace"), "{}", output.stderr);
     assert!(
         !output.stderr.contains("error:"),
         "mensagem em inglês: {}",
@@ -36,16 +37,15 @@ fn porta_grande_demais() {
     assert!(stderr.contains("de 0 a 65535"), "{stderr}");
 }
 
+/// Um nome com espaço não pode existir, e o erro vem sem consulta ao DNS: os
+/// testes nunca mandam nada para fora da máquina.
 #[test]
 fn host_desconhecido() {
     for program in ["udp-echo", "tcp-echo"] {
-        let (code, stderr) = fails(
-            program,
-            &["cliente", "--servidor", "nao-existe.invalid", "oi"],
-        );
+        let (code, stderr) = fails(program, &["cliente", "--servidor", "nao existe", "oi"]);
         assert_eq!(code, 1);
         assert!(
-            stderr.contains("não foi possível encontrar o endereço de 'nao-existe.invalid'"),
+            stderr.contains("não foi possível encontrar o endereço de 'nao existe'"),
             "{stderr}"
         );
     }
@@ -65,9 +65,149 @@ fn endereco_que_nao_e_desta_maquina() {
 #[test]
 fn timeout_invalido() {
     let (_, stderr) = fails("udp-echo", &["cliente", "--timeout", "0"]);
-    assert!(stderr.contains("maior que zero"), "{stderr}");
+    assert!(stderr.contains("de 0.001 (1 ms) a 86400"), "{stderr}");
     let (_, stderr) = fails("udp-echo", &["cliente", "--tentativas", "0"]);
-    assert!(stderr.contains("maior que zero"), "{stderr}");
+    assert!(stderr.contains("de 1 a 100"), "{stderr}");
+}
+
+#[test]
+fn porta_negativa_e_uma_porta_invalida() {
+    for program in ["udp-echo", "tcp-echo"] {
+        let (code, stderr) = fails(program, &["servidor", "--porta", "-1"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.starts_with("erro: valor inválido '-1' para '--porta <N>': a porta deve ser"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn tempo_abaixo_de_um_milissegundo_e_recusado() {
+    // 0.0000005 s seria arredondado para zero, e zero é "esperar para sempre".
+    for (program, args) in [
+        ("udp-echo", &["cliente", "--timeout", "0.0000005", "oi"][..]),
+        ("udp-echo", &["ping", "--timeout", "0.0009"][..]),
+        ("tcp-echo", &["servidor", "--ocioso", "0.0000005"][..]),
+        ("tcp-echo", &["cliente", "--timeout", "0.0000005", "oi"][..]),
+    ] {
+        let (code, stderr) = fails(program, args);
+        assert_eq!(code, 2, "{program} {args:?}");
+        assert!(
+            stderr.contains("de 0.001 (1 ms) a 86400 (um dia)"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn valores_enormes_sao_recusados_com_a_faixa_certa() {
+    // Cada um destes já derrubou o programa: estouro do relógio (1e19 s),
+    // memória pedida para 4 bilhões de pings ou de bytes.
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "udp-echo",
+            &["cliente", "--timeout", "1e19", "oi"],
+            "de 0.001 (1 ms) a 86400",
+        ),
+        (
+            "udp-echo",
+            &["bench", "--duracao", "1e19"],
+            "de 0.001 (1 ms) a 86400",
+        ),
+        (
+            "udp-echo",
+            &["bench", "--timeout", "inf"],
+            "de 0.001 (1 ms) a 86400",
+        ),
+        (
+            "tcp-echo",
+            &["bench", "--duracao", "1e19"],
+            "de 0.001 (1 ms) a 86400",
+        ),
+        (
+            "tcp-echo",
+            &["servidor", "--ocioso", "1e19"],
+            "de 0.001 (1 ms) a 86400",
+        ),
+        (
+            "udp-echo",
+            &["ping", "--contagem", "4294967295"],
+            "de 1 a 100000",
+        ),
+        (
+            "udp-echo",
+            &["ping", "--intervalo", "18446744073709551615"],
+            "de 0 a 60000",
+        ),
+        (
+            "udp-echo",
+            &["servidor", "--atraso", "60001"],
+            "de 0 a 60000",
+        ),
+        (
+            "udp-echo",
+            &["servidor", "--variacao", "-5"],
+            "de 0 a 60000",
+        ),
+        (
+            "udp-echo",
+            &["cliente", "--tentativas", "101", "oi"],
+            "de 1 a 100",
+        ),
+        (
+            "udp-echo",
+            &["bench", "--em-voo", "4294967295"],
+            "de 1 a 1000",
+        ),
+        ("udp-echo", &["bench", "--clientes", "3000"], "de 1 a 1000"),
+        (
+            "udp-echo",
+            &["bench", "--contagem", "4294967296"],
+            "de 1 a 100000000",
+        ),
+        (
+            "udp-echo",
+            &["bench", "--tamanho", "4294967295"],
+            "de 16 a 65507",
+        ),
+        (
+            "tcp-echo",
+            &["bench", "--tamanho", "4294967295"],
+            "de 1 a 1048576",
+        ),
+        (
+            "tcp-echo",
+            &["bench", "--em-voo", "4294967295"],
+            "de 1 a 1000",
+        ),
+        (
+            "tcp-echo",
+            &["bench", "--conexoes", "1000000"],
+            "de 1 a 10000",
+        ),
+        ("tcp-echo", &["bench", "--partes", "0"], "de 1 a 1000"),
+        (
+            "tcp-echo",
+            &["bench", "--mib", "4294967295"],
+            "de 1 a 65536",
+        ),
+        (
+            "tcp-echo",
+            &["servidor", "--max-conexoes", "4294967295"],
+            "de 1 a 10000",
+        ),
+        ("tcp-echo", &["servidor", "--backlog", "-1"], "de 1 a 65535"),
+    ];
+    for (program, args, range) in cases {
+        let (code, stderr) = fails(program, args);
+        assert_eq!(code, 2, "{program} {args:?}");
+        assert!(
+            stderr.starts_with("erro: valor inválido"),
+            "{program} {args:?}: {stderr}"
+        );
+        assert!(stderr.contains(range), "{program} {args:?}: {stderr}");
+    }
 }
 
 #[test]
@@ -113,4 +253,79 @@ fn saida_fechada_no_meio_nao_causa_panico() {
     let output = avaliacao::run_command(command, b"");
     assert_eq!(output.stdout_text().lines().count(), 2);
     assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+}
+
+/// `program bench ...` com no máximo 8 processos e threads para o usuário
+/// (`RLIMIT_NPROC`, o `ulimit -u`). O limite não vale para o root; como root,
+/// o comando roda como o usuário `nobody`. `None` se isso não for possível
+/// nesta máquina (o `nobody` não alcança o programa, por exemplo).
+#[cfg(unix)]
+fn with_few_threads(program: &str, args: &[&str]) -> Option<std::process::Command> {
+    use std::os::unix::process::CommandExt;
+    let root = unsafe { libc::getuid() } == 0;
+    let command = |args: &[&str]| {
+        let mut command = std::process::Command::new(avaliacao::binary(program));
+        command.args(args);
+        if root {
+            command.uid(65534).gid(65534);
+        }
+        command
+    };
+    let probe = command(&["--version"]).output().ok()?;
+    if !probe.status.success() {
+        return None;
+    }
+    let mut command = command(args);
+    // SAFETY: entre o fork e o exec, só uma chamada ao sistema (setrlimit),
+    // sem alocar memória nem tocar em travas.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 8,
+                rlim_max: 8,
+            };
+            if libc::setrlimit(libc::RLIMIT_NPROC, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    Some(command)
+}
+
+#[cfg(unix)]
+#[test]
+fn thread_que_o_sistema_nao_cria_no_bench_e_um_erro_em_portugues() {
+    // Com o limite de threads do usuário em 8, a nona thread não nasce: o
+    // bench explica e sai com erro, sem pânico. A porta 9 (discard) não
+    // precisa de servidor: o erro vem antes de qualquer resposta.
+    for (program, clients) in [("udp-echo", "--clientes"), ("tcp-echo", "--conexoes")] {
+        let args = [
+            "bench",
+            clients,
+            "100",
+            "--contagem",
+            "1",
+            "--timeout",
+            "1",
+            "--porta",
+            "9",
+        ];
+        let Some(command) = with_few_threads(program, &args) else {
+            eprintln!("não foi possível limitar as threads nesta máquina; teste ignorado");
+            return;
+        };
+        let output = avaliacao::run_command(command, b"");
+        assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+        assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
+        assert!(
+            output
+                .stderr
+                .contains("o sistema não deixou criar a thread"),
+            "{}",
+            output.stderr
+        );
+        assert!(output.stderr.contains(clients), "{}", output.stderr);
+    }
 }

@@ -2,7 +2,7 @@
 //! `--variacao`, `--semente`), vista pelo pinger e pelo cliente.
 
 use std::net::UdpSocket;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use avaliacao::{PATIENCE, Server, run};
 
@@ -151,4 +151,52 @@ fn cliente_reconhece_a_resposta_atrasada_de_uma_tentativa_anterior() {
         "{}",
         output.stderr
     );
+}
+
+#[test]
+fn enxurrada_com_atraso_fica_abaixo_do_limite_da_fila() {
+    // Sem limite, o servidor guardaria cada resposta atrasada: uma enxurrada
+    // de datagramas de 60 000 bytes com 10 s de atraso passaria de 1 GB. Com o
+    // limite (32 MiB), o que passa dele é descartado, e o log diz isso.
+    let server = Server::start("udp-echo", &["--atraso", "10000"]);
+    let Some(baseline) = server.rss_kib() else {
+        eprintln!("sem /proc/PID/status nesta máquina; teste ignorado");
+        return;
+    };
+    // `MAX_DELAYED_BYTES`, de `udp-echo/src/simulate.rs`. O número é repetido
+    // aqui de propósito: depender do crate `udp-echo` faria um erro de
+    // compilação no exercício 1 derrubar todos os testes na correção.
+    let cap_kib: u64 = 32 * 1024;
+    let flooder = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let payload = vec![b'a'; 60_000];
+    let full = "fila de respostas atrasadas está cheia";
+    let mut peak = baseline;
+    let mut full_at: Option<Instant> = None;
+    let started = Instant::now();
+    // Envia sem parar até a fila encher, e mais 1 s depois disso; no máximo
+    // 8 s (antes de o atraso de 10 s começar a devolver as respostas).
+    for sent in 0u64.. {
+        let _ = flooder.send_to(&payload, server.addr);
+        if sent % 250 == 0 {
+            peak = peak.max(server.rss_kib().unwrap_or(0));
+            if full_at.is_none() && server.log().iter().any(|l| l.contains(full)) {
+                full_at = Some(Instant::now());
+            }
+            let done = full_at.is_some_and(|at| at.elapsed() > Duration::from_secs(1));
+            if done || started.elapsed() > Duration::from_secs(8) {
+                break;
+            }
+        }
+    }
+    peak = peak.max(server.rss_kib().unwrap_or(0));
+    assert!(
+        full_at.is_some() || server.wait_for_log(full),
+        "o log deveria dizer que a fila encheu"
+    );
+    assert!(
+        peak <= baseline + 2 * cap_kib,
+        "memória: {baseline} KiB no começo, pico de {peak} KiB (limite da fila: {cap_kib} KiB)"
+    );
+    eprintln!("memória do servidor: {baseline} KiB no começo, pico de {peak} KiB");
+    assert!(server.is_alive());
 }

@@ -69,15 +69,31 @@ fn datagrama_de_60000_bytes_volta_inteiro() {
 }
 
 #[test]
-fn resposta_maior_que_um_datagrama_nao_derruba_o_servidor() {
-    // "ŉ" (2 bytes) vira "ʼN" (3 bytes): 40 000 deles viram 120 000 bytes,
-    // mais do que cabe num datagrama. O servidor registra e continua.
+fn resposta_nunca_e_maior_que_a_pergunta() {
+    // "ΐ" (2 bytes) vira "Ϊ́" (6 bytes) e "ŉ" (2) vira "ʼN" (3): em maiúsculas,
+    // a resposta seria 3 vezes a pergunta, e um servidor assim amplifica
+    // ataques por reflexão. Essas letras voltam como vieram, e o log diz por quê.
     let server = Server::start("udp-echo", &[]);
-    let socket = raw_client();
-    socket
-        .send_to("ŉ".repeat(30_000).as_bytes(), server.addr)
-        .unwrap();
-    assert!(server.wait_for_log("resposta não enviada"));
+    let question = "aΐbΰcŉ";
+    assert_eq!(ask(&server, question.as_bytes()), "AΐBΰCŉ".as_bytes());
+    assert!(
+        server.wait_for_log("3 letra(s) sem maiúscula"),
+        "{:?}",
+        server.log()
+    );
+}
+
+#[test]
+fn pergunta_perto_do_limite_com_letras_que_crescem_ainda_tem_resposta() {
+    // 30 000 "ŉ" são 60 000 bytes; em maiúsculas seriam 90 000, mais do que
+    // cabe num datagrama (65 507 bytes em IPv4). A resposta tem o tamanho da
+    // pergunta, e nenhuma linha do log fala em inglês.
+    let server = Server::start("udp-echo", &[]);
+    let question = "ŉ".repeat(30_000);
+    let reply = ask(&server, question.as_bytes());
+    assert_eq!(reply.len(), question.len());
+    assert!(server.wait_for_log("30000 letra(s) sem maiúscula"));
+    assert!(!server.log().iter().any(|l| l.contains("too long")));
     assert_eq!(ask(&server, b"ainda vivo"), b"AINDA VIVO");
 }
 
@@ -200,5 +216,83 @@ fn sigterm_tambem_encerra_o_servidor() {
     assert_eq!(
         server.log().last().map(String::as_str),
         Some("servidor UDP encerrado.")
+    );
+}
+
+#[test]
+fn cliente_explica_que_a_frase_nao_cabe_em_um_datagrama() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let sentence = "a".repeat(70_000);
+    let output = run(
+        "udp-echo",
+        &["cliente", "--porta", &port],
+        sentence.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains(
+            "a frase tem 70000 bytes; com o número da tentativa, o datagrama teria 70003 bytes"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("65 507 bytes"), "{}", output.stderr);
+    assert!(!output.stderr.contains("too long"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("O UDP não garante"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn cliente_nao_culpa_a_rede_quando_a_resposta_nao_caberia() {
+    // Um "servidor" que nunca responde, como um que devolvesse tudo em
+    // maiúsculas: 30 000 "ŉ" viram 90 000 bytes, que não cabem num datagrama.
+    let silent = raw_client();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let sentence = "ŉ".repeat(30_000);
+    let output = run(
+        "udp-echo",
+        &[
+            "cliente",
+            "--porta",
+            &port,
+            "--timeout",
+            "0.2",
+            "--tentativas",
+            "1",
+        ],
+        sentence.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.contains("Não é culpa da rede"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("90003 bytes"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("O UDP não garante"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn cliente_recebe_do_nosso_servidor_a_frase_com_letras_que_crescem() {
+    let server = Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let sentence = format!("{}ação", "ŉ".repeat(30_000));
+    let output = run(
+        "udp-echo",
+        &["cliente", "--porta", &port],
+        sentence.as_bytes(),
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(
+        output.stdout_text(),
+        format!("{}AÇÃO\n", "ŉ".repeat(30_000))
     );
 }

@@ -93,7 +93,10 @@ pub fn run(config: &Config) -> Result<(), Error> {
             timeout: config.timeout,
             answered: Arc::clone(&answered),
         };
-        workers.push(thread::spawn(move || job.run()));
+        let worker = thread::Builder::new()
+            .spawn(move || job.run())
+            .map_err(|_| thread_refused(workers.len() + 1, config.clients))?;
+        workers.push(worker);
     }
     let ticker = Ticker::start(Arc::clone(&answered), "respostas/s");
     let mut total = Tally::default();
@@ -268,6 +271,17 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         rtt.p99,
         rtt.max
     );
+}
+
+/// A thread de um cliente não pôde ser criada. O erro do sistema (`EAGAIN`)
+/// diria "recurso temporariamente indisponível", o que não ajuda: o que falta
+/// é memória para a pilha da thread ou vaga no limite de threads do usuário.
+fn thread_refused(n: usize, total: usize) -> Error {
+    Error::new(format!(
+        "o sistema não deixou criar a thread do cliente {n} de {total} (falta memória \
+         para a pilha dela, ou o limite de threads do usuário foi atingido; veja \
+         `ulimit -u` e `ulimit -v`); tente menos --clientes"
+    ))
 }
 
 /// `1 cliente`, `4 clientes`.

@@ -46,12 +46,59 @@ pub fn run(config: &Config) -> Result<(), Error> {
         None => read_sentence()?,
     };
     // ANCHOR_END: input
+    check_size(server, &message, config.attempts)?;
     // ANCHOR: ask_call
-    let reply = ask(&socket, server, &message, config)?;
+    let reply = ask(&socket, server, &message, config)
+        .map_err(|err| explain_impossible_reply(err, server, &message))?;
     print_reply(&reply);
     Ok(())
     // ANCHOR_END: ask_call
 }
+
+// ANCHOR: check_size
+/// Um datagrama maior que o máximo do UDP nem sai daqui: o sistema recusaria
+/// o envio. Melhor explicar antes, com os números.
+fn check_size(server: SocketAddr, message: &[u8], attempts: u32) -> Result<(), Error> {
+    let max = common::udp::max_payload(server);
+    let largest = numbered(attempts, message).len();
+    if largest > max {
+        return Err(Error::new(format!(
+            "a frase tem {} bytes; com o número da tentativa, o datagrama teria {largest} \
+             bytes, mais que o máximo de um datagrama UDP para {} ({} bytes). Mande uma \
+             frase menor, ou use o tcp-echo: no TCP não há limite de tamanho.",
+            message.len(),
+            server.ip(),
+            thousands(max)
+        )));
+    }
+    Ok(())
+}
+
+/// Algumas letras ficam maiores em maiúsculas (`ΐ`: de 2 para 6 bytes). Se a
+/// frase inteira em maiúsculas não cabe em um datagrama, um servidor que
+/// responde tudo em maiúsculas não tem **como** responder: não é a rede que
+/// perdeu a resposta. (O nosso servidor responde, deixando essas letras como
+/// vieram; veja `push_upper_no_longer`.)
+fn explain_impossible_reply(err: Error, server: SocketAddr, message: &[u8]) -> Error {
+    let max = common::udp::max_payload(server);
+    let upper = common::transform::to_upper(&numbered(1, message)).len();
+    if upper <= max {
+        return err;
+    }
+    Error::new(format!(
+        "nenhuma resposta de {server}. Em maiúsculas, a frase teria {upper} bytes, mais \
+         que o máximo de um datagrama UDP ({} bytes): um servidor que devolve tudo em \
+         maiúsculas não tem como enviar essa resposta. Não é culpa da rede; mande uma \
+         frase menor, ou use o tcp-echo.",
+        thousands(max)
+    ))
+}
+
+/// `65507` → `65 507`, como no livro.
+fn thousands(n: usize) -> String {
+    common::stats::thousands(n as u64)
+}
+// ANCHOR_END: check_size
 
 // ANCHOR: ask
 /// Envia a mensagem e espera a resposta; sem resposta no tempo limite,

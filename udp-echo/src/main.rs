@@ -32,10 +32,10 @@ enum Command {
         /// Simula perda: descarta cada datagrama com esta probabilidade (0 a 1; 0.3 = 30 %)
         #[arg(long = "perda", value_name = "P", default_value = "0", value_parser = common::cli::probability)]
         loss: f64,
-        /// Simula atraso: segura cada resposta por este tempo, em milissegundos
+        /// Simula atraso: segura cada resposta por este tempo, em milissegundos (0 a 60000)
         #[arg(long = "atraso", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
         delay: Duration,
-        /// Varia o atraso de cada resposta em até este tempo, para mais ou para menos (reordena)
+        /// Varia o atraso de cada resposta em até este tempo, para mais ou para menos (reordena; 0 a 60000 ms)
         #[arg(long = "variacao", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
         jitter: Duration,
         /// Semente dos sorteios de perda e atraso, para repetir exatamente a mesma sequência
@@ -51,11 +51,11 @@ enum Command {
         /// Porta do servidor
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quanto esperar pela resposta em cada tentativa, em segundos
+        /// Quanto esperar pela resposta em cada tentativa, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
         timeout: Duration,
-        /// Quantas vezes enviar antes de desistir
-        #[arg(long = "tentativas", value_name = "N", default_value = "3", value_parser = common::cli::count)]
+        /// Quantas vezes enviar antes de desistir (1 a 100)
+        #[arg(long = "tentativas", value_name = "N", default_value = "3", value_parser = common::cli::count_up_to(100))]
         attempts: u32,
         /// A frase a enviar; sem ela, o cliente pede uma no terminal
         #[arg(value_name = "FRASE")]
@@ -69,13 +69,13 @@ enum Command {
         /// Porta do servidor
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quantos pings enviar
-        #[arg(long = "contagem", value_name = "N", default_value = "10", value_parser = common::cli::count)]
+        /// Quantos pings enviar (1 a 100000)
+        #[arg(long = "contagem", value_name = "N", default_value = "10", value_parser = common::cli::count_up_to(100_000))]
         count: u32,
-        /// Intervalo entre pings, em milissegundos
+        /// Intervalo entre pings, em milissegundos (0 a 60000)
         #[arg(long = "intervalo", value_name = "MS", default_value = "1000", value_parser = common::cli::millis)]
         interval: Duration,
-        /// Quanto esperar pela resposta de cada ping, em segundos
+        /// Quanto esperar pela resposta de cada ping, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
         timeout: Duration,
     },
@@ -88,22 +88,22 @@ enum Command {
         /// Porta do servidor
         #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quantos clientes ao mesmo tempo (cada um uma thread com o seu socket)
-        #[arg(long = "clientes", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        /// Quantos clientes ao mesmo tempo, cada um uma thread com o seu socket (1 a 1000)
+        #[arg(long = "clientes", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         clients: u32,
-        /// Tamanho de cada datagrama, em bytes (de 16 a 65507)
+        /// Tamanho de cada datagrama, em bytes (16 a 65507)
         #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = datagram_size)]
         size: usize,
-        /// Quantos datagramas cada cliente mantém a caminho
-        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count)]
+        /// Quantos datagramas cada cliente mantém a caminho (1 a 1000)
+        #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         in_flight: u32,
-        /// Por quanto tempo medir, em segundos
+        /// Por quanto tempo medir, em segundos (0.001 a 86400)
         #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
         duration: Duration,
-        /// Em vez da duração: quantos datagramas cada cliente envia
-        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count)]
+        /// Em vez da duração: quantos datagramas cada cliente envia (1 a 100000000)
+        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
         count: Option<u32>,
-        /// Depois de quanto tempo sem resposta um datagrama conta como perdido, em segundos
+        /// Depois de quanto tempo sem resposta um datagrama conta como perdido, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
         timeout: Duration,
     },
@@ -112,7 +112,7 @@ enum Command {
 /// Lê o tamanho de um datagrama do bench.
 fn datagram_size(text: &str) -> Result<usize, String> {
     match text.parse() {
-        Ok(n) if (bench::MIN_SIZE..=65_507).contains(&n) => Ok(n),
+        Ok(n) if (bench::MIN_SIZE..=common::udp::MAX_PAYLOAD_IPV4).contains(&n) => Ok(n),
         _ => Err("o tamanho deve ser um número de 16 a 65507 bytes".to_string()),
     }
 }

@@ -56,6 +56,7 @@ pub fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error>
     // EXERCÍCIO 1: INÍCIO
     // ANCHOR: buffer
     let mut buffer = vec![0u8; MAX_DATAGRAM];
+    let mut reply = Vec::with_capacity(MAX_DATAGRAM);
     // ANCHOR_END: buffer
     loop {
         // ANCHOR: recv
@@ -80,13 +81,15 @@ pub fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error>
         }
         // ANCHOR_END: simulate
         // ANCHOR: reply
-        let reply = common::transform::to_upper(message);
+        // A resposta nunca é maior que a pergunta (veja `push_upper_no_longer`).
+        reply.clear();
+        let kept = common::transform::push_upper_no_longer(message, &mut reply);
         let sent = match simulator.delay() {
             None => socket.send_to(&reply, datagram.from),
             Some(delay) => simulator.send_later(&reply, datagram.from, delay),
         };
         // ANCHOR_END: reply
-        log_datagram(&datagram, message, sent);
+        log_datagram(&datagram, message, kept, sent);
     }
     // EXERCÍCIO 1: FIM
 }
@@ -96,19 +99,27 @@ pub fn serve(socket: &UdpSocket, simulator: &mut Simulator) -> Result<(), Error>
 /// Uma linha por datagrama: de quem, quantos bytes, o começo do texto, e o
 /// que aconteceu com a resposta. Sob carga, `log_limited!` mostra só as
 /// primeiras mil linhas de cada segundo (veja `common::log`).
-fn log_datagram(datagram: &Datagram, message: &[u8], sent: io::Result<usize>) {
+fn log_datagram(datagram: &Datagram, message: &[u8], kept: usize, sent: io::Result<usize>) {
     let from: SocketAddr = datagram.from;
     let truncated = if datagram.truncated {
         " (truncado: o datagrama era maior que o buffer)"
     } else {
         ""
     };
+    let not_upper = if kept > 0 {
+        format!(
+            " ({kept} letra(s) sem maiúscula: ela ocuparia mais bytes, e a resposta \
+             nunca é maior que a pergunta)"
+        )
+    } else {
+        String::new()
+    };
     let problem = match sent {
         Ok(_) => String::new(),
         Err(err) => format!("; resposta não enviada: {}", common::error::describe(&err)),
     };
     log_limited!(
-        "{from}: {} bytes{truncated} {}{problem}",
+        "{from}: {} bytes{truncated} {}{not_upper}{problem}",
         datagram.len,
         common::log::preview(message, 60)
     );

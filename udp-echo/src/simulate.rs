@@ -10,9 +10,25 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::Error;
+
+// ANCHOR: max_delayed_bytes
+/// Quantos bytes de respostas atrasadas podem esperar ao mesmo tempo.
+///
+/// Um roteador de verdade tem uma fila finita: quando ela enche, o pacote que
+/// chega é descartado. Sem limite, um cliente que manda datagramas sem parar
+/// a um servidor com `--atraso 3000` faria o servidor guardar 3 segundos de
+/// tráfego na memória (mais de 1 GB na loopback). 32 MiB guardam 500
+/// datagramas do tamanho máximo, ou mais de 200 mil pings, bem mais do que
+/// qualquer experimento do livro precisa.
+pub const MAX_DELAYED_BYTES: usize = 32 * 1024 * 1024;
+// ANCHOR_END: max_delayed_bytes
 
 /// O que simular, vindo da linha de comando.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,6 +80,10 @@ pub struct Simulator {
     random: Random,
     /// Para onde vão as respostas com atraso (uma thread as envia na hora).
     delayed: Option<Sender<Delayed>>,
+    /// Quantos bytes esperam agora (a thread dos atrasos desconta ao enviar).
+    queued: Arc<AtomicUsize>,
+    /// Quantas respostas foram descartadas porque a fila estava cheia.
+    dropped: u64,
 }
 
 /// Uma resposta esperando a hora de sair.
@@ -83,20 +103,24 @@ impl Simulator {
                 .duration_since(UNIX_EPOCH)
                 .map_or(1, |d| d.as_nanos() as u64)
         });
+        let queued = Arc::new(AtomicUsize::new(0));
         let delayed = if impairment.delay.is_zero() && impairment.jitter.is_zero() {
             None
         } else {
             let (sender, receiver) = mpsc::channel();
             let socket = socket.try_clone()?;
+            let queued = Arc::clone(&queued);
             thread::Builder::new()
                 .name("atrasos".into())
-                .spawn(move || send_when_due(&socket, &receiver))?;
+                .spawn(move || send_when_due(&socket, &receiver, &queued))?;
             Some(sender)
         };
         Ok(Simulator {
             impairment,
             random: Random::new(seed),
             delayed,
+            queued,
+            dropped: 0,
         })
     }
 
@@ -119,13 +143,27 @@ impl Simulator {
     }
     // ANCHOR_END: delay
 
-    /// Entrega `reply` à thread dos atrasos, para sair daqui a `delay`.
+    // ANCHOR: send_later
+    /// Entrega `reply` à thread dos atrasos, para sair daqui a `delay`. Com a
+    /// fila cheia ([`MAX_DELAYED_BYTES`]), a resposta é descartada e contada,
+    /// como faz um roteador congestionado, e o erro diz isso em português.
     pub fn send_later(
         &mut self,
         reply: &[u8],
         to: SocketAddr,
         delay: Duration,
     ) -> io::Result<usize> {
+        let cost = delayed_cost(reply);
+        if self.queued.load(Ordering::Relaxed) + cost > MAX_DELAYED_BYTES {
+            self.dropped += 1;
+            return Err(io::Error::other(Error::new(format!(
+                "descartada: a fila de respostas atrasadas está cheia ({} MiB, o limite), \
+                 como a de um roteador congestionado; {} descartada(s) até agora",
+                MAX_DELAYED_BYTES / (1024 * 1024),
+                self.dropped
+            ))));
+        }
+        self.queued.fetch_add(cost, Ordering::Relaxed);
         let item = Delayed {
             due: Instant::now() + delay,
             order: self.random.next(),
@@ -135,18 +173,30 @@ impl Simulator {
         let queue = self
             .delayed
             .as_ref()
-            .ok_or_else(|| io::Error::other("atraso sem a thread de atrasos"))?;
+            .ok_or_else(|| io::Error::other(Error::new("atraso sem a thread dos atrasos")))?;
         queue
             .send(item)
-            .map_err(|_| io::Error::other("a thread de atrasos parou"))?;
+            .map_err(|_| io::Error::other(Error::new("a thread dos atrasos parou")))?;
         Ok(reply.len())
     }
+    // ANCHOR_END: send_later
+
+    /// Quantas respostas foram descartadas porque a fila estava cheia.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+}
+
+/// Quanto uma resposta atrasada ocupa na fila: os bytes dela e a ficha com o
+/// horário e o destino.
+fn delayed_cost(reply: &[u8]) -> usize {
+    reply.len() + std::mem::size_of::<Delayed>()
 }
 
 /// A thread das respostas atrasadas: guarda-as em ordem de horário e envia
 /// cada uma quando chega a hora. Respostas com atrasos diferentes saem fora
 /// da ordem em que chegaram: é assim que a reordenação aparece.
-fn send_when_due(socket: &UdpSocket, incoming: &Receiver<Delayed>) {
+fn send_when_due(socket: &UdpSocket, incoming: &Receiver<Delayed>, queued: &AtomicUsize) {
     let mut waiting: BinaryHeap<Reverse<Delayed>> = BinaryHeap::new();
     loop {
         let now = Instant::now();
@@ -156,6 +206,7 @@ fn send_when_due(socket: &UdpSocket, incoming: &Receiver<Delayed>) {
         {
             if let Some(Reverse(item)) = waiting.pop() {
                 let _ = socket.send_to(&item.reply, item.to);
+                queued.fetch_sub(delayed_cost(&item.reply), Ordering::Relaxed);
             }
         }
         let received = match waiting.peek() {
@@ -226,6 +277,37 @@ mod tests {
         };
         let mut all = Simulator::new(all, &socket).unwrap();
         assert!((0..100).all(|_| all.lose()));
+    }
+
+    #[test]
+    fn fila_cheia_descarta_e_conta() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let impairment = Impairment {
+            delay: Duration::from_secs(60),
+            ..Impairment::default()
+        };
+        let mut simulator = Simulator::new(impairment, &server).unwrap();
+        let reply = vec![b'A'; 60_000];
+        let fits = MAX_DELAYED_BYTES / delayed_cost(&reply);
+        for _ in 0..fits {
+            simulator
+                .send_later(&reply, to, Duration::from_secs(60))
+                .unwrap();
+        }
+        let err = simulator
+            .send_later(&reply, to, Duration::from_secs(60))
+            .unwrap_err();
+        let text = common::error::describe(&err);
+        assert!(
+            text.contains("fila de respostas atrasadas está cheia"),
+            "{text}"
+        );
+        assert!(text.contains("1 descartada(s)"), "{text}");
+        assert_eq!(simulator.dropped(), 1);
     }
 
     #[test]

@@ -615,12 +615,15 @@ impl Grader {
 
     /// Compilar os testes dos exercícios, sem rodar.
     fn tests_args(&self) -> Vec<String> {
+        // Sem o programa do professor (`professor`): a biblioteca dos testes
+        // fica pequena e recompila rápido a cada entrega.
         let mut args: Vec<String> = [
             "test",
             "--offline",
             "--locked",
             "--no-fail-fast",
             "--no-run",
+            "--no-default-features",
         ]
         .map(String::from)
         .to_vec();
