@@ -162,3 +162,150 @@ pub fn check_book(root: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// Quanto de uma listagem o livro explica: as linhas de código que aparecem
+/// num trecho incluído depois da listagem inteira (uma âncora que não é
+/// `whole_file`) ou citadas inteiras entre crases no texto.
+#[derive(Debug)]
+pub struct Coverage {
+    /// A listagem, relativa à raiz do workspace.
+    pub listing: String,
+    /// Quantas linhas de código ela tem (sem comentários, linhas vazias e
+    /// linhas só de `}`, `)` e pontuação).
+    pub code_lines: usize,
+    /// As linhas de código que nenhum trecho inclui nem o texto cita:
+    /// (número da linha, texto).
+    pub missing: Vec<(usize, String)>,
+}
+
+impl Coverage {
+    /// A parte explicada, de 0 a 100.
+    pub fn percent(&self) -> f64 {
+        if self.code_lines == 0 {
+            return 100.0;
+        }
+        let explained = self.code_lines - self.missing.len();
+        100.0 * explained as f64 / self.code_lines as f64
+    }
+}
+
+/// Mede [`Coverage`] de `listing` (por exemplo `udp-echo/src/server.rs`) nas
+/// páginas do livro do workspace em `root`.
+pub fn coverage(root: &Path, listing: &str) -> Coverage {
+    let source = fs::read_to_string(root.join(listing)).unwrap_or_default();
+    let lines: Vec<&str> = source.lines().collect();
+    let listing_path = normalize(&root.join(listing));
+    let mut covered = vec![false; lines.len()];
+    let mut quoted = std::collections::HashSet::new();
+    for page in pages(root) {
+        let Ok(text) = fs::read_to_string(&page) else {
+            continue;
+        };
+        let dir = page.parent().unwrap_or(root);
+        for line in text.lines() {
+            for target in includes(line) {
+                let Some((file, anchor)) = target.split_once(':') else {
+                    continue;
+                };
+                let is_piece = anchor != "whole_file"
+                    && !anchor.starts_with(|c: char| c.is_ascii_digit() || c == ':');
+                if is_piece && normalize(&dir.join(file)) == listing_path {
+                    for index in anchored_range(&lines, anchor) {
+                        covered[index] = true;
+                    }
+                }
+            }
+        }
+        for span in inline_code(&text) {
+            quoted.insert(normalize_code(span));
+        }
+    }
+    let mut code_lines = 0;
+    let mut missing = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if !is_code(line) {
+            continue;
+        }
+        code_lines += 1;
+        if !covered[index] && !quoted.contains(&normalize_code(line)) {
+            missing.push((index + 1, line.trim().to_string()));
+        }
+    }
+    Coverage {
+        listing: listing.to_string(),
+        code_lines,
+        missing,
+    }
+}
+
+/// Uma linha que precisa de explicação: não vazia, não comentário (nem as
+/// marcas `ANCHOR`), não só fecha-chaves e pontuação.
+fn is_code(line: &str) -> bool {
+    let trimmed = line.trim();
+    !trimmed.is_empty()
+        && !trimmed.starts_with("//")
+        && !trimmed
+            .chars()
+            .all(|c| "{}()[];,".contains(c) || c.is_whitespace())
+}
+
+/// O código sem espaços repetidos e sem o `;`, `,` ou `{` do fim, para
+/// comparar uma linha do arquivo com o que o texto cita entre crases.
+fn normalize_code(code: &str) -> String {
+    let joined = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    joined
+        .trim_end_matches([';', ',', '{', ' '])
+        .trim()
+        .to_string()
+}
+
+/// Os trechos entre crases (`assim`) de um texto, fora dos blocos de código.
+fn inline_code(text: &str) -> Vec<&str> {
+    let mut spans = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            continue;
+        }
+        let mut parts = line.split('`');
+        parts.next();
+        while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
+            spans.push(span);
+        }
+    }
+    spans
+}
+
+/// Os índices das linhas entre `ANCHOR: name` e `ANCHOR_END: name`.
+fn anchored_range(lines: &[&str], anchor: &str) -> std::ops::Range<usize> {
+    let is = |line: &str, tag: &str| {
+        line.split_once(tag)
+            .is_some_and(|(_, name)| name.trim() == anchor)
+    };
+    let Some(start) = lines.iter().position(|l| is(l, "ANCHOR:")) else {
+        return 0..0;
+    };
+    match lines[start + 1..].iter().position(|l| is(l, "ANCHOR_END:")) {
+        Some(len) => start + 1..start + 1 + len,
+        None => 0..0,
+    }
+}
+
+/// Um caminho sem `..` e `.`, para comparar o alvo de um include com a listagem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Gera de novo as saídas que o livro mostra (docs/saidas/*.txt), rodando os
+# programas de verdade. Uso, na raiz do workspace:
+#     cargo build --workspace && bash docs/saidas/gerar.sh
+# Portas, que mudam a cada execução, aparecem como PORTA. O teste
+# `saidas_do_livro_sao_as_de_agora` (tests/tests/livro.rs) confere que as
+# saídas ainda são estas.
+#
+# A primeira compilação (docs/saidas/primeira_compilacao.txt) leva quase um
+# minuto e só é gerada de novo com:
+#     bash docs/saidas/gerar.sh --primeira-compilacao
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+S=docs/saidas
+
+{
+    python3 docs/experimentos/udp_dois_servidores.py SO_REUSEADDR
+    python3 docs/experimentos/udp_dois_servidores.py SO_REUSEPORT
+} >"$S/udp_dois_servidores.txt"
+
+bash docs/experimentos/time_wait.sh >"$S/time_wait.txt"
+# O sed do time_wait.sh roda num processo à parte: espera ele terminar de escrever.
+sleep 0.5
+
+if [[ "${1:-}" == "--primeira-compilacao" ]]; then
+    # Uma cópia limpa do projeto em /tmp/sockets, como a de um aluno que
+    # acabou de baixar: compila tudo do zero e sobe o servidor por um instante.
+    rm -rf /tmp/sockets && mkdir /tmp/sockets
+    git archive HEAD | tar -x -C /tmp/sockets
+    setsid bash -c 'cd /tmp/sockets && exec cargo run -p udp-echo -- servidor' \
+        >/tmp/sockets.out 2>/tmp/sockets.err &
+    grupo=$!
+    for _ in $(seq 600); do
+        grep -q . /tmp/sockets.out 2>/dev/null && break
+        sleep 0.5
+    done
+    kill -INT -- "-$grupo" 2>/dev/null || true
+    wait "$grupo" 2>/dev/null || true
+    head -n 1 /tmp/sockets.out >/tmp/sockets.pronto
+    mv /tmp/sockets.pronto /tmp/sockets.out
+    cat /tmp/sockets.err /tmp/sockets.out >"$S/primeira_compilacao.txt"
+fi
+
+echo "saídas geradas em $S:"
+ls "$S"/*.txt
