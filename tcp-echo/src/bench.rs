@@ -393,7 +393,9 @@ impl Job {
             let started = Instant::now();
             let mut stream = self.connect()?;
             stream.write_all(&message)?;
-            stream.shutdown(Shutdown::Write)?;
+            // Se o servidor já fechou, o `shutdown` falha com "não conectado",
+            // que não explica nada; a leitura logo abaixo diz o que houve.
+            let _ = stream.shutdown(Shutdown::Write);
             let mut reply = Vec::with_capacity(self.size);
             stream.read_to_end(&mut reply)?;
             let rtt = started.elapsed();
@@ -439,6 +441,9 @@ fn numbered(number: u64, size: usize) -> Vec<u8> {
 
 /// A explicação de uma resposta errada à mensagem `number`.
 fn unexpected(number: u64, reply: &[u8], expected: &[u8]) -> String {
+    if reply.is_empty() {
+        return format!("à mensagem {number}, o servidor fechou a conexão sem responder");
+    }
     format!(
         "à mensagem {number} veio {}, e não {}",
         common::log::preview(reply, 40),
