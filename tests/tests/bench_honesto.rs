@@ -10,6 +10,10 @@
 //! Um servidor certo, ao contrário, sai com 0 e zero erros.
 //!
 //! Nada aqui mede velocidade: só contagens e códigos de saída.
+//!
+//! No `udp-echo ping`, uma resposta errada, de outro endereço ou atrasada não
+//! conta como recebida (o ping dá tempo esgotado); uma duplicada é relatada,
+//! como o "DUP!" do `ping` do sistema, sem mudar a contagem.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -395,4 +399,93 @@ fn udp_bench_sem_resposta_sai_com_erro() {
     let all = describe(&output);
     assert_refused(&output, "nenhuma resposta certa");
     assert_eq!(number(&output, "perdidos"), 3, "{all}");
+}
+
+// ---------------------------------------------------------------- ping UDP
+
+fn udp_ping(port: u16, count: &str, interval_ms: &str) -> Output {
+    avaliacao::run_ping(port, count, interval_ms, CLIENT_TIMEOUT)
+}
+
+#[test]
+fn udp_ping_servidor_certo_sai_com_zero() {
+    let output = udp_ping(udp_fake(Right), "3", "10");
+    let text = output.stdout_text();
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(
+        text.contains("3 enviados, 3 recebidos, 0,0 % de perda"),
+        "{text}"
+    );
+    assert!(!text.contains("ERRADA"), "{text}");
+}
+
+#[test]
+fn udp_ping_resposta_que_nao_esta_em_maiusculas_nao_e_resposta() {
+    let output = udp_ping(udp_fake(Wrong), "3", "10");
+    let text = output.stdout_text();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(
+        text.matches("resposta ERRADA (não é um ping em maiúsculas): \"ping ")
+            .count(),
+        3,
+        "{text}"
+    );
+    assert!(
+        text.contains("3 enviados, 0 recebidos, 100,0 % de perda"),
+        "{text}"
+    );
+    assert!(output.stderr.contains("nenhum dos 3 pings teve resposta"));
+}
+
+#[test]
+fn udp_ping_resposta_de_outra_porta_nao_conta() {
+    let output = udp_ping(udp_fake(OtherPort), "3", "10");
+    let text = output.stdout_text();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(
+        text.matches("que não é o servidor: ignorado").count(),
+        3,
+        "{text}"
+    );
+    assert!(
+        text.contains("3 enviados, 0 recebidos, 100,0 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn udp_ping_resposta_depois_do_timeout_e_atrasada_e_nao_recebida() {
+    // A resposta do ping 1 chega 0,9 s depois, com o tempo limite em 0,3 s e o
+    // ping 2 só 1,3 s depois do 1: o pinger ainda escuta quando ela chega.
+    let output = udp_ping(udp_fake(Late), "2", "1300");
+    let text = output.stdout_text();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(text.contains("ping 1: Tempo esgotado"), "{text}");
+    assert!(text.contains("resposta ATRASADA ao ping 1"), "{text}");
+    assert!(!text.contains("seq=1 tempo="), "{text}");
+    assert!(
+        text.contains("2 enviados, 0 recebidos, 100,0 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn udp_ping_resposta_duplicada_e_relatada_e_contada_uma_vez() {
+    // Como o `ping` do sistema (que marca "DUP!"), a cópia é relatada mas não
+    // muda a contagem nem o código de saída: o ping foi respondido.
+    let output = udp_ping(udp_fake(Twice), "3", "100");
+    let text = output.stdout_text();
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(text.contains("resposta DUPLICADA ao ping 1"), "{text}");
+    assert!(
+        text.contains("3 enviados, 3 recebidos, 0,0 % de perda"),
+        "{text}"
+    );
+}
+
+#[test]
+fn udp_ping_sem_resposta_sai_com_erro() {
+    let output = udp_ping(udp_fake(Never), "2", "10");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(output.stderr.contains("nenhum dos 2 pings teve resposta"));
 }
