@@ -134,9 +134,12 @@ impl Tally {
             }
         }
         if self.answered == 0 {
-            problems.push(format!(
-                "nenhuma resposta certa de {server}: o servidor está rodando nessa porta?"
-            ));
+            let nothing_came = self.wrong + self.duplicated + self.foreign + self.late == 0;
+            problems.push(if nothing_came {
+                format!("nenhuma resposta certa de {server}: o servidor está rodando nessa porta?")
+            } else {
+                format!("nenhuma resposta certa de {server}")
+            });
         }
         problems
     }
