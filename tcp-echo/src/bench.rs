@@ -12,7 +12,13 @@
 //!   resposta até o fim e fecha; de novo e de novo. Mede conexões/s.
 //!
 //! Toda resposta é conferida: tem de ser exatamente o que foi enviado, em
-//! maiúsculas. As mensagens são letras minúsculas ASCII, então o tamanho não muda.
+//! maiúsculas. As mensagens são letras minúsculas ASCII, então o tamanho não
+//! muda. No modo `ping`, cada mensagem é diferente da anterior (começa pelo
+//! seu número, escrito em letras): um servidor que responde duas vezes, ou
+//! responde a mensagem errada, é pego na primeira resposta fora do lugar.
+//!
+//! Uma resposta errada ou um erro de rede fazem o bench sair com erro, com o
+//! primeiro caso de cada um explicado: uma medida assim não vale.
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -83,6 +89,9 @@ struct Tally {
     errors: u64,
     second_answered: u64,
     latencies: Latencies,
+    /// A primeira resposta errada e o primeiro erro, explicados.
+    first_wrong: Option<String>,
+    first_error: Option<String>,
     /// Modo conexoes: do primeiro `connect` à última resposta.
     window: Option<(Instant, Instant)>,
 }
@@ -96,10 +105,43 @@ impl Tally {
         self.errors += other.errors;
         self.second_answered += other.second_answered;
         self.latencies.merge(other.latencies);
+        self.first_wrong = self.first_wrong.take().or(other.first_wrong);
+        self.first_error = self.first_error.take().or(other.first_error);
         self.window = match (self.window, other.window) {
             (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
             (a, b) => a.or(b),
         };
+    }
+
+    /// Conta uma resposta errada; a primeira fica guardada, explicada.
+    fn wrong(&mut self, text: impl FnOnce() -> String) {
+        self.wrong += 1;
+        if self.first_wrong.is_none() {
+            self.first_wrong = Some(text());
+        }
+    }
+
+    /// Por que a medida não vale, se não vale: uma frase por tipo de problema.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.wrong > 0 {
+            problems.push(format!(
+                "{} resposta(s) errada(s); a primeira: {}",
+                thousands(self.wrong),
+                self.first_wrong.as_deref().unwrap_or("sem detalhes")
+            ));
+        }
+        if self.errors > 0 {
+            problems.push(format!(
+                "{} erro(s) de rede; o primeiro: {}",
+                thousands(self.errors),
+                self.first_error.as_deref().unwrap_or("sem detalhes")
+            ));
+        }
+        if self.answered == 0 {
+            problems.push("nenhuma resposta certa do servidor".to_string());
+        }
+        problems
     }
 }
 
@@ -158,8 +200,12 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let elapsed = started.elapsed();
     ticker.stop();
     report(config, &total, elapsed);
-    if total.answered == 0 {
-        return Err(Error::new("nenhuma resposta certa do servidor"));
+    let problems = total.problems();
+    if !problems.is_empty() {
+        return Err(Error::new(format!(
+            "a medida não vale: {}",
+            problems.join("\n  ")
+        )));
     }
     Ok(())
 }
@@ -188,15 +234,19 @@ impl Job {
             Mode::Conexoes => self.many(&mut tally),
             Mode::UmaPorConexao => self.one_per_connection(&mut tally),
         };
-        if outcome.is_err() {
+        if let Err(err) = outcome {
             tally.errors += 1;
+            if tally.first_error.is_none() {
+                tally.first_error = Some(common::error::describe(&err));
+            }
         }
         tally
     }
 
     fn connect(&self) -> io::Result<TcpStream> {
         common::tcp::connect(&self.addresses, self.timeout)
-            .map_err(|e| io::Error::other(e.to_string()))
+            // O erro já vem explicado em português; `describe` o reconhece.
+            .map_err(io::Error::other)
     }
 
     fn may_send(&self, sent: u64) -> bool {
@@ -211,30 +261,31 @@ impl Job {
         // EXERCÍCIO 7: INÍCIO
         let mut stream = self.connect()?;
         tally.connections += 1;
-        let message = pattern(0, self.size);
-        let expected = message.to_ascii_uppercase();
         let mut reply = vec![0u8; self.size];
         let mut sent_at = VecDeque::with_capacity(self.in_flight);
         let mut sent = 0;
         loop {
             while sent_at.len() < self.in_flight && self.may_send(sent) {
+                let message = numbered(sent, self.size);
                 let piece = message.len().div_ceil(self.parts).max(1);
+                sent_at.push_back((sent, Instant::now()));
                 for part in message.chunks(piece) {
                     stream.write_all(part)?;
                 }
-                sent_at.push_back(Instant::now());
                 sent += 1;
             }
-            let Some(started) = sent_at.pop_front() else {
+            let Some((number, started)) = sent_at.pop_front() else {
                 return Ok(());
             };
             stream.read_exact(&mut reply)?;
-            tally.latencies.record(started.elapsed());
+            let rtt = started.elapsed();
+            let expected = common::transform::to_upper(&numbered(number, self.size));
             if reply == expected {
+                tally.latencies.record(rtt);
                 tally.answered += 1;
                 self.progress.fetch_add(1, Ordering::Relaxed);
             } else {
-                tally.wrong += 1;
+                tally.wrong(|| unexpected(number, &reply, &expected));
             }
         }
         // EXERCÍCIO 7: FIM
@@ -268,8 +319,17 @@ impl Job {
                 break;
             }
             let start = (received % 26) as usize;
-            if buffer[..n] != expected[start..start + n] {
-                tally.wrong += 1;
+            if received + n as u64 > total {
+                tally.wrong(|| format!("o servidor devolveu mais bytes que os {total} enviados"));
+                break;
+            }
+            if buffer[..n] != expected[start..start + n] && tally.wrong == 0 {
+                tally.wrong(|| {
+                    format!(
+                        "a partir do byte {received}, veio {}",
+                        common::log::preview(&buffer[..n], 40)
+                    )
+                });
             }
             received += n as u64;
             self.progress.fetch_add(n as u64, Ordering::Relaxed);
@@ -280,8 +340,10 @@ impl Job {
         tally.bytes += received;
         if received == total && tally.wrong == 0 {
             tally.answered += 1;
-        } else if received != total {
-            tally.wrong += 1;
+        } else if received < total {
+            tally.wrong(|| {
+                format!("o servidor fechou depois de ecoar {received} dos {total} bytes")
+            });
         }
         Ok(())
     }
@@ -295,7 +357,7 @@ impl Job {
         // Ninguém segue antes de todas terem tentado: as conexões ficam abertas juntas.
         self.barrier.wait();
         let mut stream = match first {
-            Ok((stream, true)) => {
+            Ok((stream, Ok(()))) => {
                 tally.latencies.record(answered_at - released);
                 tally.window = Some((released, answered_at));
                 tally.connections += 1;
@@ -303,58 +365,90 @@ impl Job {
                 self.progress.fetch_add(1, Ordering::Relaxed);
                 stream
             }
-            Ok((_, false)) => {
-                tally.wrong += 1;
+            Ok((_, Err(reply))) => {
+                tally.wrong(|| format!("à primeira linha veio {reply}"));
                 return Ok(());
             }
             Err(err) => return Err(err),
         };
         thread::sleep(self.hold);
-        if ask(&mut stream, b"segunda linha\n")? {
-            tally.second_answered += 1;
-        } else {
-            tally.wrong += 1;
+        match ask(&mut stream, b"segunda linha\n")? {
+            Ok(()) => tally.second_answered += 1,
+            Err(reply) => tally.wrong(|| format!("à segunda linha veio {reply}")),
         }
         Ok(())
     }
 
-    fn connect_and_ask(&self, line: &[u8]) -> io::Result<(TcpStream, bool)> {
+    fn connect_and_ask(&self, line: &[u8]) -> io::Result<(TcpStream, Result<(), String>)> {
         let mut stream = self.connect()?;
         let ok = ask(&mut stream, line)?;
         Ok((stream, ok))
     }
 
     fn one_per_connection(&self, tally: &mut Tally) -> io::Result<()> {
-        let message = pattern(0, self.size);
-        let expected = message.to_ascii_uppercase();
         let mut sent = 0;
         while self.may_send(sent) {
+            let message = numbered(sent, self.size);
+            let expected = common::transform::to_upper(&message);
             let started = Instant::now();
             let mut stream = self.connect()?;
             stream.write_all(&message)?;
-            stream.shutdown(Shutdown::Write)?;
+            // Se o servidor já fechou, o `shutdown` falha com "não conectado",
+            // que não explica nada; a leitura logo abaixo diz o que houve.
+            let _ = stream.shutdown(Shutdown::Write);
             let mut reply = Vec::with_capacity(self.size);
             stream.read_to_end(&mut reply)?;
-            tally.latencies.record(started.elapsed());
+            let rtt = started.elapsed();
             tally.connections += 1;
-            sent += 1;
             if reply == expected {
+                tally.latencies.record(rtt);
                 tally.answered += 1;
                 self.progress.fetch_add(1, Ordering::Relaxed);
             } else {
-                tally.wrong += 1;
+                tally.wrong(|| unexpected(sent, &reply, &expected));
             }
+            sent += 1;
         }
         Ok(())
     }
 }
 
-/// Manda uma linha e confere a resposta.
-fn ask(stream: &mut TcpStream, line: &[u8]) -> io::Result<bool> {
+/// Manda uma linha e confere a resposta; se veio errada, diz o que veio.
+fn ask(stream: &mut TcpStream, line: &[u8]) -> io::Result<Result<(), String>> {
     stream.write_all(line)?;
     let mut reply = vec![0u8; line.len()];
     stream.read_exact(&mut reply)?;
-    Ok(reply == line.to_ascii_uppercase())
+    if reply == common::transform::to_upper(line) {
+        Ok(Ok(()))
+    } else {
+        Ok(Err(common::log::preview(&reply, 40)))
+    }
+}
+
+/// A mensagem número `number`: o número escrito em letras (`a` = 0, `b` = 1,
+/// com o algarismo das unidades primeiro) e, depois, letras em sequência. Duas
+/// mensagens seguidas nunca são iguais, nem com 1 byte: a resposta repetida ou
+/// atrasada de uma não passa pela da outra.
+fn numbered(number: u64, size: usize) -> Vec<u8> {
+    let mut message = pattern(0, size);
+    let mut rest = number;
+    for byte in message.iter_mut().take(14) {
+        *byte = b'a' + (rest % 26) as u8;
+        rest /= 26;
+    }
+    message
+}
+
+/// A explicação de uma resposta errada à mensagem `number`.
+fn unexpected(number: u64, reply: &[u8], expected: &[u8]) -> String {
+    if reply.is_empty() {
+        return format!("à mensagem {number}, o servidor fechou a conexão sem responder");
+    }
+    format!(
+        "à mensagem {number} veio {}, e não {}",
+        common::log::preview(reply, 40),
+        common::log::preview(expected, 40)
+    )
 }
 
 /// `size` letras minúsculas, começando pela letra `offset % 26`.

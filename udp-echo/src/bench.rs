@@ -5,9 +5,17 @@
 //! a caminho: a cada resposta, envia mais um. Cada datagrama começa com um
 //! número de sequência de 16 dígitos (dígitos não mudam em maiúsculas) e
 //! segue com letras minúsculas; a resposta tem de ser exatamente o datagrama
-//! em maiúsculas. Um datagrama sem resposta depois do `timeout` conta como
-//! perdido; uma resposta a um datagrama já dado como perdido conta como
-//! atrasada.
+//! em maiúsculas (pela mesma regra do servidor, `common::transform`) e vir do
+//! endereço do servidor. Cada resposta conta como o que ela é:
+//!
+//! - certa: a primeira resposta a um datagrama, dentro do `timeout`;
+//! - atrasada: chegou depois do `timeout` (o datagrama já conta como perdido);
+//! - duplicada: o datagrama já tinha sido respondido;
+//! - errada: não é o datagrama em maiúsculas (ou é de um número nunca enviado);
+//! - de outro endereço: veio de um IP ou porta que não é o do servidor.
+//!
+//! Respostas erradas, duplicadas ou de outro endereço fazem o bench sair com
+//! erro: uma medida assim não vale como medida do servidor.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -49,9 +57,39 @@ struct Tally {
     answered: u64,
     lost: u64,
     late: u64,
+    duplicated: u64,
     wrong: u64,
+    foreign: u64,
     errors: u64,
     latencies: Latencies,
+    /// O primeiro caso de cada problema, explicado, para a mensagem final.
+    first: Firsts,
+}
+
+/// A primeira resposta errada, duplicada, de outro endereço e o primeiro erro
+/// de rede: um exemplo concreto diz mais ao estudante que um contador.
+#[derive(Debug, Default)]
+struct Firsts {
+    wrong: Option<String>,
+    duplicated: Option<String>,
+    foreign: Option<String>,
+    error: Option<String>,
+}
+
+impl Firsts {
+    fn merge(&mut self, other: Firsts) {
+        self.wrong = self.wrong.take().or(other.wrong);
+        self.duplicated = self.duplicated.take().or(other.duplicated);
+        self.foreign = self.foreign.take().or(other.foreign);
+        self.error = self.error.take().or(other.error);
+    }
+}
+
+/// Guarda `text()` em `slot` se ele ainda estiver vazio.
+fn note(slot: &mut Option<String>, text: impl FnOnce() -> String) {
+    if slot.is_none() {
+        *slot = Some(text());
+    }
 }
 
 impl Tally {
@@ -61,9 +99,49 @@ impl Tally {
         self.answered += other.answered;
         self.lost += other.lost;
         self.late += other.late;
+        self.duplicated += other.duplicated;
         self.wrong += other.wrong;
+        self.foreign += other.foreign;
         self.errors += other.errors;
         self.latencies.merge(other.latencies);
+        self.first.merge(other.first);
+    }
+
+    /// Por que a medida não vale, se não vale: uma frase por tipo de problema.
+    fn problems(&self, server: SocketAddr) -> Vec<String> {
+        let mut problems = Vec::new();
+        let counted = [
+            (self.wrong, "resposta(s) errada(s)", &self.first.wrong),
+            (
+                self.duplicated,
+                "resposta(s) duplicada(s)",
+                &self.first.duplicated,
+            ),
+            (
+                self.foreign,
+                "resposta(s) de outro endereço",
+                &self.first.foreign,
+            ),
+            (self.errors, "erro(s) de rede", &self.first.error),
+        ];
+        for (count, what, first) in counted {
+            if count > 0 {
+                let example = first.as_deref().unwrap_or("sem detalhes");
+                problems.push(format!(
+                    "{} {what}; a primeira: {example}",
+                    thousands(count)
+                ));
+            }
+        }
+        if self.answered == 0 {
+            let nothing_came = self.wrong + self.duplicated + self.foreign + self.late == 0;
+            problems.push(if nothing_came {
+                format!("nenhuma resposta certa de {server}: o servidor está rodando nessa porta?")
+            } else {
+                format!("nenhuma resposta certa de {server}")
+            });
+        }
+        problems
     }
 }
 
@@ -109,9 +187,11 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let elapsed = started.elapsed();
     ticker.stop();
     report(config, &total, elapsed);
-    if total.answered == 0 {
+    let problems = total.problems(server);
+    if !problems.is_empty() {
         return Err(Error::new(format!(
-            "nenhuma resposta de {server}: o servidor está rodando nessa porta?"
+            "a medida não vale: {}",
+            problems.join("\n  ")
         )));
     }
     Ok(())
@@ -129,31 +209,54 @@ struct Job {
     answered: Arc<AtomicU64>,
 }
 
+/// O que se sabe de cada datagrama, pelo número de sequência. A hora do
+/// envio fica em `pending`, só para os que esperam resposta: um byte por
+/// datagrama enviado basta aqui, mesmo com milhões deles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fate {
+    /// Enviado, ainda sem resposta (está em `pending`).
+    Waiting,
+    /// Já respondido (certo ou errado): outra resposta é duplicada.
+    Answered,
+    /// Passou do `timeout` sem resposta: se ela vier, é atrasada.
+    Lost,
+}
+
 impl Job {
     fn run(self) -> Tally {
         let mut tally = Tally::default();
+        // O destino de cada datagrama enviado (o índice é o número de sequência).
+        let mut fates: Vec<Fate> = Vec::new();
         // Os datagramas a caminho: (sequência, quando foi enviado).
         let mut pending: Vec<(u64, Instant)> = Vec::with_capacity(self.in_flight);
-        let mut next_seq = 0u64;
         let mut message = Vec::with_capacity(self.size);
         let mut buffer = vec![0u8; common::udp::MAX_DATAGRAM];
         loop {
             let now = Instant::now();
             let may_send = match self.count {
-                Some(count) => next_seq < count,
+                Some(count) => (fates.len() as u64) < count,
                 None => now < self.deadline,
             };
             while may_send && pending.len() < self.in_flight {
-                fill(&mut message, next_seq, self.size);
+                let seq = fates.len() as u64;
+                fill(&mut message, seq, self.size);
+                // O relógio parte antes do envio: o RTT inclui o `send_to`.
+                let sent_at = Instant::now();
                 match self.socket.send_to(&message, self.server) {
                     Ok(_) => {
-                        pending.push((next_seq, Instant::now()));
+                        fates.push(Fate::Waiting);
+                        pending.push((seq, sent_at));
                         tally.sent += 1;
                     }
-                    Err(_) => tally.errors += 1,
+                    Err(err) => {
+                        fates.push(Fate::Lost);
+                        tally.errors += 1;
+                        note(&mut tally.first.error, || {
+                            format!("ao enviar: {}", common::error::describe(&err))
+                        });
+                    }
                 }
-                next_seq += 1;
-                if self.count.is_some_and(|count| next_seq >= count) {
+                if self.count.is_some_and(|count| fates.len() as u64 >= count) {
                     break;
                 }
             }
@@ -161,38 +264,108 @@ impl Job {
                 return tally;
             }
             match common::udp::recv_from(&self.socket, &mut buffer) {
-                Ok(datagram) => self.check(&buffer[..datagram.len], &mut pending, &mut tally),
+                Ok(datagram) if datagram.from != self.server => {
+                    tally.foreign += 1;
+                    note(&mut tally.first.foreign, || {
+                        format!(
+                            "veio de {}, mas o servidor é {}",
+                            datagram.from, self.server
+                        )
+                    });
+                }
+                Ok(datagram) => self.check(
+                    &buffer[..datagram.len],
+                    &mut fates,
+                    &mut pending,
+                    &mut tally,
+                ),
                 Err(err) if is_timeout(&err) => {}
-                Err(_) => tally.errors += 1,
+                Err(err) => {
+                    tally.errors += 1;
+                    note(&mut tally.first.error, || {
+                        format!("ao receber: {}", common::error::describe(&err))
+                    });
+                }
             }
             // Quem passou do timeout sem resposta foi perdido.
-            let before = pending.len();
-            pending.retain(|(_, sent)| sent.elapsed() < self.timeout);
-            tally.lost += (before - pending.len()) as u64;
+            pending.retain(|&(seq, sent_at)| {
+                let alive = sent_at.elapsed() < self.timeout;
+                if !alive {
+                    fates[seq as usize] = Fate::Lost;
+                    tally.lost += 1;
+                }
+                alive
+            });
         }
     }
 
     // ANCHOR: check
-    /// Confere uma resposta: de qual datagrama é, e se veio certa.
-    fn check(&self, reply: &[u8], pending: &mut Vec<(u64, Instant)>, tally: &mut Tally) {
-        let Some(seq) = sequence(reply) else {
+    /// Confere uma resposta: de qual datagrama é, se chegou a tempo, se é a
+    /// primeira e se veio certa.
+    fn check(
+        &self,
+        reply: &[u8],
+        fates: &mut [Fate],
+        pending: &mut Vec<(u64, Instant)>,
+        tally: &mut Tally,
+    ) {
+        let Some((seq, fate)) =
+            sequence(reply).and_then(|seq| Some((seq, fates.get_mut(seq as usize)?)))
+        else {
             tally.wrong += 1;
+            note(&mut tally.first.wrong, || {
+                format!(
+                    "não começa pelo número de um datagrama enviado: {}",
+                    common::log::preview(reply, 40)
+                )
+            });
             return;
         };
-        let Some(index) = pending.iter().position(|(s, _)| *s == seq) else {
+        match *fate {
+            Fate::Waiting => {}
+            Fate::Answered => {
+                tally.duplicated += 1;
+                note(&mut tally.first.duplicated, || {
+                    format!("o datagrama {seq} foi respondido mais de uma vez")
+                });
+                return;
+            }
+            Fate::Lost => {
+                tally.late += 1;
+                return;
+            }
+        }
+        let Some(index) = pending.iter().position(|&(s, _)| s == seq) else {
+            return;
+        };
+        let (_, sent_at) = pending.swap_remove(index);
+        let rtt = sent_at.elapsed();
+        if rtt >= self.timeout {
+            // Chegou, mas depois do tempo limite: conta como perdido e atrasado.
+            *fate = Fate::Lost;
+            tally.lost += 1;
             tally.late += 1;
             return;
-        };
-        let (_, sent) = pending.swap_remove(index);
-        tally.latencies.record(sent.elapsed());
+        }
+        *fate = Fate::Answered;
+        let mut message = Vec::with_capacity(self.size);
+        fill(&mut message, seq, self.size);
+        // A resposta esperada pela regra do próprio servidor, não por uma cópia dela.
         let mut expected = Vec::with_capacity(self.size);
-        fill(&mut expected, seq, self.size);
-        expected.make_ascii_uppercase();
+        common::transform::push_upper_no_longer(&message, &mut expected);
         if reply == expected.as_slice() {
+            tally.latencies.record(rtt);
             tally.answered += 1;
             self.answered.fetch_add(1, Ordering::Relaxed);
         } else {
             tally.wrong += 1;
+            note(&mut tally.first.wrong, || {
+                format!(
+                    "ao datagrama {seq} veio {}, e não {}",
+                    common::log::preview(reply, 40),
+                    common::log::preview(&expected, 40)
+                )
+            });
         }
     }
     // ANCHOR_END: check
@@ -246,15 +419,18 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         decimal(loss, 2)
     );
     out!("  respostas atrasadas {:>12}", thousands(total.late));
+    out!("  respostas duplicadas{:>12}", thousands(total.duplicated));
     out!("  respostas erradas   {:>12}", thousands(total.wrong));
-    out!("  erros de envio      {:>12}", thousands(total.errors));
+    out!("  de outro endereço   {:>12}", thousands(total.foreign));
+    out!("  erros de rede       {:>12}", thousands(total.errors));
     out!("  respostas/s         {:>12}", thousands(rate as u64));
     out!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
     out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
     out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
     out!(
         "RESULTADO protocolo=udp modo=ping clientes={} em_voo={} tamanho={} segundos={:.3} \
-         enviados={} respondidos={} perdidos={} atrasados={} errados={} erros={} \
+         enviados={} respondidos={} perdidos={} atrasados={} duplicados={} errados={} \
+         outro_endereco={} erros={} \
          por_segundo={:.0} p50_us={} p99_us={} max_us={}",
         config.clients,
         config.in_flight,
@@ -264,7 +440,9 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         total.answered,
         total.lost,
         total.late,
+        total.duplicated,
         total.wrong,
+        total.foreign,
         total.errors,
         rate,
         rtt.p50,

@@ -5,7 +5,9 @@
 //! devolve `PING 7 1732500000123456`, e o número diz **a qual ping** a
 //! resposta pertence. Assim, uma resposta que chega depois do tempo limite é
 //! reconhecida como atrasada (e não confundida com a do ping atual), e uma
-//! resposta repetida é reconhecida como duplicada.
+//! resposta repetida é reconhecida como duplicada. Uma resposta que não é o
+//! ping em maiúsculas (pela regra de `common::transform`) não é resposta: é
+//! relatada como errada e o ping continua esperando.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -58,7 +60,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR: loop
     for seq in 1..=config.count {
         let sent_at = Instant::now();
-        let message = format!("ping {seq} {}", unix_micros());
+        let message = ping_message(seq, unix_micros());
         socket
             .send_to(message.as_bytes(), server)
             .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
@@ -122,13 +124,17 @@ fn listen(
             Err(err) if is_timeout(&err) => return Ok(false),
             Err(err) => return Err(Error::io("não foi possível receber", &err)),
         };
-        if datagram.from.port() != server.port() {
+        if datagram.from != server {
+            out!(
+                "datagrama de {}, que não é o servidor: ignorado",
+                datagram.from
+            );
             continue;
         }
         let reply = &buffer[..datagram.len];
         let Some(seq) = sequence_of(reply) else {
             out!(
-                "resposta que não é de um ping: {}",
+                "resposta ERRADA (não é um ping em maiúsculas): {}",
                 common::log::preview(reply, 40)
             );
             continue;
@@ -162,17 +168,31 @@ fn listen(
 }
 // ANCHOR_END: listen
 
-/// O número de sequência de uma resposta `PING 7 ...`; `None` se a resposta
-/// não é de um ping. Qualquer um pode mandar qualquer coisa para a nossa
-/// porta: nenhum conjunto de bytes faz esta função entrar em pânico (há um
-/// alvo de fuzzing para isso, em `common/fuzz`).
+/// O número de sequência de uma resposta `PING 7 1732500000123456`; `None`
+/// se a resposta não é exatamente um ping nosso em maiúsculas (`ping 7 ...`
+/// sem mudança, ou `PING 7` com outra coisa no fim, não são respostas
+/// certas). Qualquer um pode mandar qualquer coisa para a nossa porta: nenhum
+/// conjunto de bytes faz esta função entrar em pânico (há um alvo de fuzzing
+/// para isso, em `common/fuzz`).
 pub fn sequence_of(reply: &[u8]) -> Option<u32> {
     let text = std::str::from_utf8(reply).ok()?;
-    let mut words = text.split_whitespace();
-    if !words.next()?.eq_ignore_ascii_case("ping") {
+    let mut words = text.split(' ');
+    let (_, seq, stamp) = (words.next()?, words.next()?, words.next()?);
+    if words.next().is_some() {
         return None;
     }
-    words.next()?.parse().ok()
+    let seq: u32 = seq.parse().ok()?;
+    let stamp: u128 = stamp.parse().ok()?;
+    // A resposta certa é o ping que teríamos enviado, pela regra do servidor
+    // UDP (a que nunca aumenta o datagrama).
+    let mut expected = Vec::with_capacity(reply.len());
+    common::transform::push_upper_no_longer(ping_message(seq, stamp).as_bytes(), &mut expected);
+    (expected == reply).then_some(seq)
+}
+
+/// O ping número `seq`, enviado no instante `stamp` (µs desde 1970).
+fn ping_message(seq: u32, stamp: u128) -> String {
+    format!("ping {seq} {stamp}")
 }
 
 // ANCHOR: summary
@@ -224,7 +244,13 @@ mod tests {
     #[test]
     fn numero_de_sequencia_da_resposta() {
         assert_eq!(sequence_of(b"PING 7 1732500000123456"), Some(7));
-        assert_eq!(sequence_of(b"ping 12 0"), Some(12));
+        assert_eq!(sequence_of(b"PING 12 0"), Some(12));
+        // Não está em maiúsculas, ou não é o que enviamos: não é resposta.
+        assert_eq!(sequence_of(b"ping 12 0"), None);
+        assert_eq!(sequence_of(b"Ping 12 0"), None);
+        assert_eq!(sequence_of(b"PING 12 0 extra"), None);
+        assert_eq!(sequence_of(b"PING 012 0"), None);
+        assert_eq!(sequence_of(b"PING 12"), None);
         assert_eq!(sequence_of(b"PONG 7 1"), None);
         assert_eq!(sequence_of(b"PING x"), None);
         assert_eq!(sequence_of(b"\xff"), None);
