@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -101,10 +101,34 @@ fn buffer() -> MutexGuard<'static, Vec<u8>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Depois da última linha ([`last_line`]), nenhuma outra entra no log: as
+/// threads que ainda atendem clientes enquanto o programa encerra não
+/// escrevem depois do "encerrado.".
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Escreve a última linha do log (a do Ctrl+C) e fecha o log: o que as
+/// outras threads tentarem escrever depois é ignorado.
+pub fn last_line(args: fmt::Arguments<'_>) {
+    start_flusher();
+    let mut buffer = buffer();
+    CLOSED.store(true, Ordering::SeqCst);
+    let discarded = DISCARDED.swap(0, Ordering::Relaxed);
+    if discarded > 0 {
+        let _ = writeln!(
+            buffer,
+            "({discarded} linhas de log descartadas: a saída padrão não estava sendo lida)"
+        );
+    }
+    let _ = writeln!(buffer, "{args}");
+}
+
 /// O que [`log!`](crate::log!) chama: guarda `args` e uma quebra de linha.
 pub fn write_line(args: fmt::Arguments<'_>) {
     start_flusher();
     let mut buffer = buffer();
+    if CLOSED.load(Ordering::SeqCst) {
+        return;
+    }
     if buffer.len() < MAX_PENDING_BYTES {
         let _ = writeln!(buffer, "{args}");
     } else {
@@ -188,24 +212,48 @@ pub fn flush() {
             "({discarded} linhas de log descartadas: a saída padrão não estava sendo lida)"
         );
     }
-    if !pending.is_empty() {
-        let _ = stdout.write_all(&pending);
-        let _ = stdout.flush();
+    // Aos pedaços, contando o que já saiu: quem espera ([`flush_for`]) sabe
+    // se a saída anda (devagar, numa máquina ocupada) ou está parada.
+    for piece in pending.chunks(4096) {
+        if stdout.write_all(piece).is_err() {
+            break;
+        }
+        WRITTEN.fetch_add(piece.len() as u64, Ordering::Relaxed);
     }
+    let _ = stdout.flush();
 }
+
+/// Quantos bytes de log já foram escritos na saída padrão.
+static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+/// O máximo que [`flush_for`] espera por uma saída que anda, mas devagar.
+const SLOW_OUTPUT_MAX: Duration = Duration::from_secs(5);
 
 /// Como [`flush`], mas esperando no máximo `limit`: o Ctrl+C usa isto para
 /// escrever a última linha sem ficar preso a uma saída que ninguém lê (um
 /// `less` pausado, um pipe parado). Se a escrita não terminar a tempo, a
 /// linha fica para trás, e quem chamou segue (e encerra o programa).
+///
+/// Uma saída que anda, mas devagar (uma máquina ocupada, um terminal lento),
+/// não é uma saída parada: enquanto algo foi escrito no último `limit`, a
+/// espera continua, até [`SLOW_OUTPUT_MAX`] no total.
 pub fn flush_for(limit: Duration) {
     let (done, finished) = mpsc::channel();
     let writer = thread::Builder::new().spawn(move || {
         flush();
         let _ = done.send(());
     });
-    if writer.is_ok() {
-        let _ = finished.recv_timeout(limit);
+    if writer.is_err() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let mut seen = WRITTEN.load(Ordering::Relaxed);
+    while finished.recv_timeout(limit) == Err(mpsc::RecvTimeoutError::Timeout) {
+        let now = WRITTEN.load(Ordering::Relaxed);
+        if now == seen || started.elapsed() >= SLOW_OUTPUT_MAX {
+            return;
+        }
+        seen = now;
     }
 }
 

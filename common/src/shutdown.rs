@@ -18,7 +18,7 @@ pub fn on_ctrl_c(what: &'static str) {
         if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
             crate::log!("");
         }
-        crate::log!("{what} encerrado.");
+        crate::log::last_line(format_args!("{what} encerrado."));
         crate::log::flush_for(LAST_LINE_WAIT);
         std::process::exit(0);
     });

@@ -282,9 +282,9 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
             .map(str::to_string)
             .collect()
     };
-    let points =
-        |student: &str, exercise: usize| -> f64 { row(student)[exercise].parse().unwrap() };
-    let total = |student: &str| -> f64 { row(student).last().unwrap().parse().unwrap() };
+    let number = |text: &str| -> f64 { text.replace(',', ".").parse().unwrap() };
+    let points = |student: &str, exercise: usize| -> f64 { number(&row(student)[exercise]) };
+    let total = |student: &str| -> f64 { number(row(student).last().unwrap()) };
     let full: f64 = exercises.iter().map(|e| e.points).sum();
     let index = |test: &str| 1 + exercises.iter().position(|e| e.test == test).unwrap();
     let sum_of =

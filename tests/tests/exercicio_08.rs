@@ -133,7 +133,7 @@ fn respostas_estranhas_sao_relatadas_e_ignoradas() {
     assert!(ok, "{text}");
     assert!(text.contains("seq=1 "), "{text}");
     assert!(
-        text.contains("resposta que não é de um ping"),
+        text.contains("resposta ERRADA") && text.contains("\"oi\""),
         "a resposta \"oi\" (sem número) devia ser relatada:\n{text}"
     );
     assert!(
