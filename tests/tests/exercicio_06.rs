@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
+use avaliacao::PATIENCE;
 use common::tcp::listen;
 use socket2::SockRef;
 
@@ -31,11 +32,23 @@ fn servidor_em_ipv6_aceita_ipv4() {
         "IPV6_V6ONLY devia estar desligado"
     );
     let port = listener.local_addr().unwrap().port();
-    let mut client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let address: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut client = TcpStream::connect_timeout(&address, PATIENCE).unwrap_or_else(|err| {
+        panic!(
+            "um cliente IPv4 (127.0.0.1) não conseguiu conectar ao servidor em [::]: {err}; \
+             IPV6_V6ONLY devia estar desligado"
+        )
+    });
     let (mut server_side, _) = listener.accept().unwrap();
+    server_side.set_read_timeout(Some(PATIENCE)).unwrap();
     client.write_all(b"v4").unwrap();
     let mut buffer = [0u8; 2];
-    server_side.read_exact(&mut buffer).unwrap();
+    if let Err(err) = server_side.read_exact(&mut buffer) {
+        panic!(
+            "o servidor não recebeu os 2 bytes do cliente IPv4 em {} s: {err}",
+            PATIENCE.as_secs()
+        );
+    }
     assert_eq!(&buffer, b"v4");
 }
 
@@ -58,6 +71,11 @@ fn reinicia_na_mesma_porta_mesmo_com_time_wait() {
 #[test]
 fn dois_servidores_na_mesma_porta_continuam_proibidos() {
     let first = listen(loopback(), 16).unwrap();
-    let err = listen(first.local_addr().unwrap(), 16).unwrap_err();
+    let Err(err) = listen(first.local_addr().unwrap(), 16) else {
+        panic!(
+            "um segundo servidor conseguiu escutar na mesma porta: não ligue SO_REUSEPORT \
+             (set_reuse_port)"
+        );
+    };
     assert!(err.to_string().contains("já está em uso"), "{err}");
 }
