@@ -28,7 +28,7 @@ enum Command {
     },
     /// Corrige as entregas: uma subpasta por aluno, cada uma com o workspace do kit
     Notas {
-        /// Pasta com as entregas (a tabela vai para PASTA/notas.csv)
+        /// Pasta com as entregas, ou o .zip do Moodle com todas (a tabela vai para PASTA/notas.csv)
         #[arg(value_name = "PASTA")]
         folder: PathBuf,
         /// Arquivo de pontos (linhas "exercicio_01 10"); sem ele, tests/pontos.txt
@@ -153,6 +153,8 @@ fn grade_class(
     } else {
         notas::Sandbox::isolated()?
     };
+    // O Moodle entrega a turma num .zip só: ele é aberto ao lado, na caixa.
+    let folder = &notas::entregas::open_class(folder, &sandbox)?;
     let work = folder.join(".avaliacao");
     let found = notas::entregas::discover(folder, &work.join("extraidas"), &sandbox)?;
     for skipped in &found.skipped {

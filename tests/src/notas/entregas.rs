@@ -144,9 +144,21 @@ fn zips_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Abre `zip` em `destination` (apagada antes) e acha o workspace dentro.
-/// O `unzip` roda na caixa: um arquivo com `../` no nome ou uma bomba de
-/// compressão só alcança a pasta de destino, e por tempo limitado.
 fn unzip(zip: &Path, destination: &Path, sandbox: &Sandbox) -> Result<PathBuf, String> {
+    let content = extract(zip, destination, sandbox)?;
+    find_workspace(&content).ok_or_else(|| {
+        format!(
+            "o .zip não tem o workspace do kit ({})",
+            STUDENT_FOLDERS.join(", ")
+        )
+    })
+}
+
+/// Abre `zip` em `destination/conteudo` (`destination` é apagada antes) e
+/// devolve essa pasta. O `unzip` roda na caixa: um arquivo com `../` no nome
+/// ou uma bomba de compressão só alcança a pasta de destino, e por tempo
+/// limitado.
+fn extract(zip: &Path, destination: &Path, sandbox: &Sandbox) -> Result<PathBuf, String> {
     let _ = fs::remove_dir_all(destination);
     fs::create_dir_all(destination).map_err(|e| format!("{}: {e}", destination.display()))?;
     let inside = destination.join("entrega.zip");
@@ -159,7 +171,7 @@ fn unzip(zip: &Path, destination: &Path, sandbox: &Sandbox) -> Result<PathBuf, S
             "unzip",
             &["-q", "-o", "entrega.zip", "-d", "conteudo"],
             &[],
-            std::time::Duration::from_secs(60),
+            std::time::Duration::from_secs(120),
         )
         .map_err(|e| {
             format!("não foi possível rodar o unzip (instale: sudo apt install unzip): {e}")
@@ -169,12 +181,33 @@ fn unzip(zip: &Path, destination: &Path, sandbox: &Sandbox) -> Result<PathBuf, S
         let why = run.all().lines().next().unwrap_or("").to_string();
         return Err(format!("o .zip não abriu: {why}"));
     }
-    find_workspace(&destination.join("conteudo")).ok_or_else(|| {
-        format!(
-            "o .zip não tem o workspace do kit ({})",
-            STUDENT_FOLDERS.join(", ")
-        )
-    })
+    Ok(destination.join("conteudo"))
+}
+
+/// A pasta da turma quando o professor passa um `.zip` (o "baixar todas as
+/// entregas" do Moodle vem assim): `turma.zip` é aberto, na caixa, em
+/// `turma/` ao lado dele, na primeira vez; nas seguintes (`--aluno`), a pasta
+/// já aberta é usada. Outra coisa que não um `.zip` volta como veio.
+pub fn open_class(path: &Path, sandbox: &Sandbox) -> Result<PathBuf, String> {
+    let is_zip = path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"));
+    if !is_zip {
+        return Ok(path.to_path_buf());
+    }
+    let folder = path.with_extension("");
+    if folder.join("conteudo").is_dir() {
+        return Ok(folder.join("conteudo"));
+    }
+    if folder.exists() {
+        return Err(format!(
+            "{} já existe e não é a turma aberta daquele .zip: mova-a ou abra o .zip você mesmo",
+            folder.display()
+        ));
+    }
+    eprintln!("abrindo {} em {}...", path.display(), folder.display());
+    extract(path, &folder, sandbox)
 }
 
 #[cfg(test)]
@@ -193,6 +226,46 @@ mod tests {
         );
         assert_eq!(student_name("bruno.zip"), "bruno");
         assert_eq!(student_name("carla"), "carla");
+    }
+
+    #[test]
+    fn turma_do_moodle_num_zip_so_e_aberta_e_achada() {
+        let root = std::env::temp_dir().join(format!("moodle-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let export = root.join("exportado");
+        let ana = export.join("Ana Souza_123_assignsubmission_file_/kit-turma/udp-echo/src");
+        fs::create_dir_all(&ana).unwrap();
+        fs::write(ana.join("lib.rs"), "").unwrap();
+        fs::create_dir_all(export.join("Bruno_456_assignsubmission_file_")).unwrap();
+        fs::write(
+            export.join("Bruno_456_assignsubmission_file_/leia.txt"),
+            "x",
+        )
+        .unwrap();
+        let zip = root.join("turma.zip");
+        // O zip do Moodle: as pastas dos alunos na raiz.
+        let made = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import shutil,sys; shutil.make_archive(sys.argv[1], 'zip', sys.argv[2])",
+            ])
+            .arg(root.join("turma"))
+            .arg(&export)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("NÃO RODOU: sem python3 para criar o .zip");
+            return;
+        }
+        let sandbox = Sandbox::unisolated().unwrap();
+        let folder = open_class(&zip, &sandbox).unwrap();
+        assert_eq!(folder, root.join("turma/conteudo"));
+        let found = discover(&folder, &root.join("extraidas"), &sandbox).unwrap();
+        assert_eq!(found.submissions.len(), 1, "{found:?}");
+        assert_eq!(found.submissions[0].0, "Ana Souza");
+        assert!(found.skipped[0].starts_with("Bruno_456"), "{found:?}");
+        // Na segunda vez (corrigir um aluno de novo), a pasta aberta serve.
+        assert_eq!(open_class(&zip, &sandbox).unwrap(), folder);
+        let _ = fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub use tabela::{CsvStyle, csv, table};
 use isolamento::{Ending, Run};
 use relatorio::Status;
 
+/// Quantos exercícios de uma entrega rodam ao mesmo tempo. Os testes passam
+/// quase todo o tempo esperando (respostas, tempos-limite de propósito), e
+/// cada exercício tem a sua caixa e o seu tempo-limite.
+pub const EXERCISES_AT_ONCE: usize = 4;
+
 /// Os programas que o aluno edita, na ordem em que dependem uns dos outros.
 pub const CRATES: [&str; 3] = ["common", "udp-echo", "tcp-echo"];
 
@@ -436,40 +441,42 @@ impl Grader {
             grade.compile_log.push(diagnostics(&output));
         }
 
-        for (index, exercise) in self.exercises.iter().enumerate() {
-            let number = exercise_number(&exercise.test);
-            let owner = number.and_then(|n| self.owners.get(&n));
-            let expected = &self.expected[index];
-            let note = match (owner, executables.get(&exercise.test)) {
-                (Some(owner), _) if broken.contains_key(owner.as_str()) => {
-                    Some(format!("{owner} {}", broken[owner.as_str()]))
-                }
-                (_, None) => Some(
-                    test_error
-                        .clone()
-                        .unwrap_or_else(|| "o teste não compilou".into())
-                        .replace("não compila", "os testes não compilam"),
-                ),
-                _ => None,
-            };
-            let outcomes = match (&note, executables.get(&exercise.test)) {
-                (None, Some(exe)) => self.run_exercise(work, target, exe, expected)?,
-                _ => Vec::new(),
-            };
-            let passed: Vec<&str> = outcomes
-                .iter()
-                .filter(|(_, o)| o.counts())
-                .map(|(n, _)| n.as_str())
-                .collect();
-            grade.exercises[index] = ExerciseGrade {
-                points: if note.is_some() {
-                    0.0
-                } else {
-                    exercise.score(expected, &passed)
-                },
-                tests: outcomes,
-                note,
-            };
+        // Os exercícios rodam até EXERCISES_AT_ONCE de cada vez: os testes
+        // passam quase todo o tempo esperando a rede, e cada um tem o seu
+        // tempo-limite e a sua caixa.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<std::sync::Mutex<Option<Result<ExerciseGrade, String>>>> = self
+            .exercises
+            .iter()
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..EXERCISES_AT_ONCE {
+                scope.spawn(|| {
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(exercise) = self.exercises.get(index) else {
+                            break;
+                        };
+                        let graded = self.grade_exercise(
+                            work,
+                            target,
+                            exercise,
+                            &self.expected[index],
+                            &broken,
+                            &executables,
+                            test_error.as_deref(),
+                        );
+                        if let Ok(mut slot) = results[index].lock() {
+                            *slot = Some(graded);
+                        }
+                    }
+                });
+            }
+        });
+        for (index, slot) in results.into_iter().enumerate() {
+            let graded = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+            grade.exercises[index] = graded.unwrap_or(Err("o exercício não rodou".into()))?;
         }
         grade.timings = format!(
             "programas {:.1} s, testes compilados {:.1} s, testes rodados {:.1} s",
@@ -478,6 +485,52 @@ impl Grader {
             (clock.elapsed() - programs_time - tests_time).as_secs_f64()
         );
         Ok(grade)
+    }
+
+    /// A nota de um exercício: zero com o motivo, se o programa dele foi
+    /// trocado pelo esboço ou o teste não compilou; senão, os testes rodados.
+    #[allow(clippy::too_many_arguments)]
+    fn grade_exercise(
+        &self,
+        work: &Path,
+        target: &Path,
+        exercise: &Exercise,
+        expected: &[String],
+        broken: &BTreeMap<&str, &str>,
+        executables: &BTreeMap<String, String>,
+        test_error: Option<&str>,
+    ) -> Result<ExerciseGrade, String> {
+        let number = exercise_number(&exercise.test);
+        let owner = number.and_then(|n| self.owners.get(&n));
+        let note = match (owner, executables.get(&exercise.test)) {
+            (Some(owner), _) if broken.contains_key(owner.as_str()) => {
+                Some(format!("{owner} {}", broken[owner.as_str()]))
+            }
+            (_, None) => Some(
+                test_error
+                    .unwrap_or("o teste não compilou")
+                    .replace("não compila", "os testes não compilam"),
+            ),
+            _ => None,
+        };
+        let outcomes = match (&note, executables.get(&exercise.test)) {
+            (None, Some(exe)) => self.run_exercise(work, target, exe, expected)?,
+            _ => Vec::new(),
+        };
+        let passed: Vec<&str> = outcomes
+            .iter()
+            .filter(|(_, o)| o.counts())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        Ok(ExerciseGrade {
+            points: if note.is_some() {
+                0.0
+            } else {
+                exercise.score(expected, &passed)
+            },
+            tests: outcomes,
+            note,
+        })
     }
 
     /// Roda os testes de um exercício: uma vez todos; depois, cada um que
