@@ -55,10 +55,20 @@ fn connection_with(idle: Duration) -> (TcpStream, ServerSide) {
     let socket = stream.try_clone().unwrap();
     let (sender, done) = mpsc::channel();
     thread::spawn(move || {
-        let result = tcp_echo::server::echo(&mut stream, from, idle);
+        // Um `echo` que entra em pânico (o `todo!` do kit, por exemplo) fecha
+        // a conexão também: o cliente do teste vê o fim na hora, em vez de
+        // esperar a paciência inteira por uma resposta que não vem.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            tcp_echo::server::echo(&mut stream, from, idle)
+        }));
         // Como o `serve` do servidor, que fecha a conexão quando `echo` volta
         // (aqui com `shutdown`, porque a cópia `socket` ainda está aberta).
         let _ = stream.shutdown(Shutdown::Both);
+        let result = result.unwrap_or_else(|_| {
+            Err(io::Error::other(
+                "`echo` entrou em pânico (a mensagem está acima)",
+            ))
+        });
         let _ = sender.send(result);
     });
     (client, ServerSide { done, socket })
