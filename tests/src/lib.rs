@@ -328,6 +328,19 @@ fn read_all_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinH
     })
 }
 
+/// Os campos `chave=valor` da linha `RESULTADO` que os `bench` escrevem.
+pub fn result_fields(output: &Output) -> Vec<(String, String)> {
+    let text = output.stdout_text();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("RESULTADO "))
+        .unwrap_or_else(|| panic!("sem linha RESULTADO:\n{text}\n{}", output.stderr));
+    line.split_whitespace()
+        .filter_map(|f| f.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Troca cada porta que segue `127.0.0.1:` ou `]:` por `[PORTA]`, para que
 /// uma transcrição não mude de uma execução para outra.
 pub fn hide_ports(text: &str) -> String {

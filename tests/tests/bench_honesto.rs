@@ -52,15 +52,7 @@ use Behaviour::*;
 
 /// Os campos `chave=valor` da linha RESULTADO.
 fn fields(output: &Output) -> Vec<(String, String)> {
-    let text = output.stdout_text();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("RESULTADO "))
-        .unwrap_or_else(|| panic!("sem linha RESULTADO:\n{text}\n{}", output.stderr));
-    line.split_whitespace()
-        .filter_map(|f| f.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    avaliacao::result_fields(output)
 }
 
 fn number(output: &Output, name: &str) -> u64 {

@@ -45,16 +45,7 @@ fn bench(port: u16, extra: &[&str]) -> Vec<(String, String)> {
     let port = port.to_string();
     let mut args = vec!["bench", "--modo", "ping", "--porta", &port];
     args.extend_from_slice(extra);
-    let output = run("tcp-echo", &args, b"");
-    let text = output.stdout_text();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("RESULTADO "))
-        .unwrap_or_else(|| panic!("sem linha RESULTADO:\n{text}\n{}", output.stderr));
-    line.split_whitespace()
-        .filter_map(|f| f.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    avaliacao::result_fields(&run("tcp-echo", &args, b""))
 }
 
 fn number(fields: &[(String, String)], name: &str) -> f64 {
