@@ -7,6 +7,8 @@
 //! - [`address`]: transforma `"localhost"`, `"127.0.0.1"` ou `"::1"` em endereços.
 //! - [`udp`]: o socket `SOCK_DGRAM` das notas, feito com socket2.
 //! - [`tcp`]: o socket `SOCK_STREAM` das notas: o de escuta e o de conexão.
+//! - [`tcp_info`]: o que o kernel sabe de uma conexão TCP (janelas, RTT,
+//!   retransmissões), lido durante uma transferência.
 //! - [`transform`]: a transformação em maiúsculas, uma única vez para todos.
 //! - [`error`]: erros explicados em português, prontos para o usuário.
 //! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
@@ -20,6 +22,7 @@ pub mod log;
 pub mod shutdown;
 pub mod stats;
 pub mod tcp;
+pub mod tcp_info;
 pub mod transform;
 pub mod udp;
 

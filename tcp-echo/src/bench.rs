@@ -77,6 +77,8 @@ pub struct Config {
     pub hold: Duration,
     /// Limite para conectar e para cada leitura.
     pub timeout: Duration,
+    /// Modo fluxo: o `TCP_INFO` gravado e o leitor lento (veja `observe.rs`).
+    pub observe: crate::observe::Observe,
 }
 
 /// O que as conexões contaram.
@@ -154,6 +156,11 @@ pub fn run(config: &Config) -> Result<(), Error> {
         addresses[0],
         plural(config.connections, "conexão", "conexões")
     );
+    if config.observe.tcp_info.is_some() && (config.mode != Mode::Fluxo || config.connections != 1) {
+        return Err(Error::new(
+            "--tcp-info grava uma conexão só, no modo fluxo: use --modo fluxo --conexoes 1",
+        ));
+    }
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let ticker = Ticker::start(Arc::clone(&progress), unit(config.mode));
@@ -172,6 +179,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
             timeout: config.timeout,
             barrier: Arc::clone(&barrier),
             progress: Arc::clone(&progress),
+            observe: config.observe.clone(),
         };
         let mode = config.mode;
         let worker = thread::Builder::new()
@@ -223,6 +231,7 @@ struct Job {
     timeout: Duration,
     barrier: Arc<Barrier>,
     progress: Arc<AtomicU64>,
+    observe: crate::observe::Observe,
 }
 
 impl Job {
@@ -297,6 +306,8 @@ impl Job {
         tally.connections += 1;
         let mut writer = stream.try_clone()?;
         let total = self.bytes;
+        let written = Arc::new(AtomicU64::new(0));
+        let recording = self.observe.start(&writer, &written)?;
         // Escreve numa thread e lê nesta: se uma só thread escrevesse tudo
         // antes de ler, os buffers dos dois lados encheriam e tudo pararia.
         let sender = thread::spawn(move || -> io::Result<()> {
@@ -307,13 +318,16 @@ impl Job {
                 let len = (total - offset).min(64 * 1024) as usize;
                 writer.write_all(&chunk[start..start + len])?;
                 offset += len as u64;
+                written.store(offset, Ordering::Relaxed);
             }
             writer.shutdown(Shutdown::Write)
         });
         let expected = pattern(0, 64 * 1024 + 26).to_ascii_uppercase();
         let mut buffer = vec![0u8; 64 * 1024];
         let mut received = 0u64;
+        let (reading_since, mut paused) = (Instant::now(), false);
         loop {
+            self.observe.pace(reading_since, received, &mut paused);
             let n = stream.read(&mut buffer)?;
             if n == 0 {
                 break;
@@ -337,6 +351,9 @@ impl Job {
         sender
             .join()
             .map_err(|_| io::Error::other("thread de envio"))??;
+        if let Some(recording) = recording {
+            recording.finish()?;
+        }
         tally.bytes += received;
         if received == total && tally.wrong == 0 {
             tally.answered += 1;

@@ -3,5 +3,6 @@
 
 pub mod bench;
 pub mod client;
+pub mod observe;
 pub mod server;
 pub mod threads;

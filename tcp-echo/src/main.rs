@@ -94,6 +94,15 @@ enum Command {
         /// Limite para conectar e para cada resposta, em segundos (0.001 a 86400)
         #[arg(long = "timeout", value_name = "SEG", default_value = "10", value_parser = common::cli::seconds)]
         timeout: Duration,
+        /// Grava o que o kernel sabe da conexão (janela, RTT, retransmissões) a cada 2 ms, em CSV (fluxo; só Linux)
+        #[arg(long = "tcp-info", value_name = "ARQUIVO.csv")]
+        tcp_info: Option<std::path::PathBuf>,
+        /// Para de ler o eco por este tempo, depois do primeiro MiB, em segundos (fluxo; 0.001 a 86400)
+        #[arg(long = "pausa-leitura", value_name = "SEG", value_parser = common::cli::seconds)]
+        read_pause: Option<Duration>,
+        /// Lê o eco devagar: no máximo tantos KiB por segundo (fluxo; 1 a 10000000)
+        #[arg(long = "leitura-lenta", value_name = "KIB", value_parser = common::cli::count_up_to(10_000_000))]
+        slow_read: Option<u32>,
     },
 }
 
@@ -137,6 +146,9 @@ fn main() -> ExitCode {
             mebibytes,
             hold,
             timeout,
+            tcp_info,
+            read_pause,
+            slow_read,
         } => bench::run(&bench::Config {
             server,
             port,
@@ -150,6 +162,11 @@ fn main() -> ExitCode {
             mebibytes: mebibytes.into(),
             hold,
             timeout,
+            observe: tcp_echo::observe::Observe {
+                tcp_info,
+                read_pause,
+                slow_read: slow_read.map(|kib| u64::from(kib) * 1024),
+            },
         }),
     };
     common::log::flush();

@@ -12,11 +12,15 @@
 #[cfg(feature = "professor")]
 pub mod classroom;
 #[cfg(feature = "professor")]
+pub mod grafico;
+#[cfg(feature = "professor")]
 pub mod kit;
 #[cfg(feature = "professor")]
 pub mod livro;
 #[cfg(feature = "professor")]
 pub mod notas;
+#[cfg(feature = "professor")]
+pub mod svg;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;

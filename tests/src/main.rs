@@ -2,6 +2,8 @@
 //!
 //! - `cargo run -p avaliacao -- kit DESTINO`: escreve o kit do aluno.
 //! - `cargo run -p avaliacao -- notas PASTA`: corrige as entregas de uma turma.
+//! - `cargo run -p avaliacao -- grafico ...`: desenha os gráficos do
+//!   laboratório (`tests/lab/laboratorio.sh`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,12 +56,33 @@ enum Command {
         #[arg(long = "sem-isolamento")]
         unisolated: bool,
     },
+    /// Desenha um gráfico do laboratório (SVG) a partir das tabelas do bench e diz os números
+    Grafico {
+        /// Que gráfico: congestionamento (ROTULO=ARQUIVO.csv...), fluxo (um ARQUIVO.csv) ou vazao
+        #[arg(value_name = "TIPO")]
+        kind: avaliacao::grafico::Kind,
+        /// Onde gravar o SVG
+        #[arg(long = "saida", value_name = "ARQUIVO.svg")]
+        output: PathBuf,
+        /// O título do gráfico
+        #[arg(long = "titulo", value_name = "TEXTO", default_value = "")]
+        title: String,
+        /// As tabelas (CSV) a desenhar
+        #[arg(value_name = "CSV", required = true)]
+        inputs: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli: Cli = common::cli::parse();
     let result = match cli.command {
         Command::Kit { destination } => make_kit(&destination),
+        Command::Grafico {
+            kind,
+            output,
+            title,
+            inputs,
+        } => avaliacao::grafico::run(kind, &title, &output, &inputs).map(|text| print!("{text}")),
         Command::Notas {
             folder,
             points,

@@ -1,0 +1,315 @@
+//! O que o kernel sabe de uma conexão TCP: a janela de congestionamento, o
+//! limiar da partida lenta, o RTT, as retransmissões, a janela anunciada pelo
+//! outro lado (`getsockopt(TCP_INFO)`, só no Linux).
+//!
+//! As notas dizem que o TCP tem "controle de fluxo" e "controle de
+//! congestionamento". Os dois acontecem dentro do kernel, longe do programa;
+//! o `TCP_INFO` é a janela por onde o programa pode olhar. O [`Sampler`] lê
+//! esses números a cada poucos milissegundos durante uma transferência, e
+//! [`write_csv`] os grava numa tabela que vira gráfico (`avaliacao grafico`).
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// O `ssthresh` de uma conexão que ainda não viu perda: "infinito"
+/// (`TCP_INFINITE_SSTHRESH` no kernel). Enquanto ele vale isso, a conexão
+/// está na partida lenta (*slow start*).
+pub const INFINITE_SSTHRESH: u32 = 0x7fff_ffff;
+
+// ANCHOR: tcp_info
+/// Os números do `TCP_INFO` que o livro usa, já em unidades simples.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpInfo {
+    /// Janela de congestionamento (`tcpi_snd_cwnd`), em segmentos: quantos
+    /// segmentos o remetente se permite ter a caminho sem confirmação.
+    pub cwnd: u32,
+    /// Limiar da partida lenta (`tcpi_snd_ssthresh`), em segmentos; abaixo
+    /// dele a janela dobra a cada RTT, acima cresce um segmento por RTT.
+    /// [`INFINITE_SSTHRESH`] antes da primeira perda.
+    pub ssthresh: u32,
+    /// Tamanho máximo de segmento (`tcpi_snd_mss`), em bytes.
+    pub mss: u32,
+    /// RTT suavizado que o kernel estima (`tcpi_rtt`), em microssegundos.
+    pub rtt_us: u32,
+    /// Segmentos retransmitidos desde o começo da conexão (`tcpi_total_retrans`).
+    pub retrans: u32,
+    /// Bytes que o outro lado já confirmou (`tcpi_bytes_acked`).
+    pub bytes_acked: u64,
+    /// Segmentos enviados e ainda não confirmados (`tcpi_unacked`).
+    pub unacked: u32,
+    /// A janela que o outro lado anunciou por último (`tcpi_snd_wnd`), em
+    /// bytes: quanto ele ainda aceita receber. Zero: "pare de mandar". (Linux
+    /// 5.4 ou mais novo; antes disso, sempre 0.)
+    pub peer_window: u32,
+    /// Bytes escritos pelo programa que o kernel ainda nem enviou
+    /// (`tcpi_notsent_bytes`).
+    pub not_sent: u32,
+}
+// ANCHOR_END: tcp_info
+
+/// A `struct tcp_info` do kernel (`linux/tcp.h`), até o campo que usamos por
+/// último. O `tcp_info` do crate libc para a glibc para antes de
+/// `tcpi_snd_wnd`, por isso a cópia aqui. O kernel copia só o que cabe e diz
+/// quanto copiou: num kernel mais velho, os campos do fim ficam em zero.
+#[cfg(target_os = "linux")]
+#[repr(C)]
+#[derive(Default)]
+struct KernelTcpInfo {
+    state: u8,
+    ca_state: u8,
+    retransmits: u8,
+    probes: u8,
+    backoff: u8,
+    options: u8,
+    wscale: u8,
+    app_limited: u8,
+    rto: u32,
+    ato: u32,
+    snd_mss: u32,
+    rcv_mss: u32,
+    unacked: u32,
+    sacked: u32,
+    lost: u32,
+    retrans: u32,
+    fackets: u32,
+    last_data_sent: u32,
+    last_ack_sent: u32,
+    last_data_recv: u32,
+    last_ack_recv: u32,
+    pmtu: u32,
+    rcv_ssthresh: u32,
+    rtt: u32,
+    rttvar: u32,
+    snd_ssthresh: u32,
+    snd_cwnd: u32,
+    advmss: u32,
+    reordering: u32,
+    rcv_rtt: u32,
+    rcv_space: u32,
+    total_retrans: u32,
+    pacing_rate: u64,
+    max_pacing_rate: u64,
+    bytes_acked: u64,
+    bytes_received: u64,
+    segs_out: u32,
+    segs_in: u32,
+    notsent_bytes: u32,
+    min_rtt: u32,
+    data_segs_in: u32,
+    data_segs_out: u32,
+    delivery_rate: u64,
+    busy_time: u64,
+    rwnd_limited: u64,
+    sndbuf_limited: u64,
+    delivered: u32,
+    delivered_ce: u32,
+    bytes_sent: u64,
+    bytes_retrans: u64,
+    dsack_dups: u32,
+    reord_seen: u32,
+    rcv_ooopack: u32,
+    snd_wnd: u32,
+}
+
+// ANCHOR: read
+/// Pergunta ao kernel o estado da conexão (`getsockopt(fd, IPPROTO_TCP,
+/// TCP_INFO)`). Fora do Linux, um erro que diz isso em português.
+// O segundo `unsafe` dos crates dos capítulos (o primeiro é `unsent_bytes`,
+// em tcp.rs): nem o std nem o socket2 leem o TCP_INFO, e o `getsockopt` do
+// sistema é uma função C.
+#[allow(unsafe_code)]
+pub fn read(stream: &TcpStream) -> io::Result<TcpInfo> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut raw = KernelTcpInfo::default();
+        let mut len = std::mem::size_of::<KernelTcpInfo>() as libc::socklen_t;
+        // SAFETY: o kernel escreve no máximo `len` bytes em `raw`, que tem
+        // exatamente esse tamanho e vive durante a chamada, e devolve em
+        // `len` quanto escreveu; `KernelTcpInfo` só tem inteiros, e qualquer
+        // sequência de bytes é um valor válido dele.
+        let result = unsafe {
+            libc::getsockopt(
+                stream.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_INFO,
+                (&raw mut raw).cast(),
+                &mut len,
+            )
+        };
+        if result != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(TcpInfo {
+            cwnd: raw.snd_cwnd,
+            ssthresh: raw.snd_ssthresh,
+            mss: raw.snd_mss,
+            rtt_us: raw.rtt,
+            retrans: raw.total_retrans,
+            bytes_acked: raw.bytes_acked,
+            unacked: raw.unacked,
+            peer_window: raw.snd_wnd,
+            not_sent: raw.notsent_bytes,
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = stream;
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "o TCP_INFO (janela de congestionamento, RTT, retransmissões) só pode ser \
+             lido no Linux; rode sem --tcp-info, ou num Linux",
+        ))
+    }
+}
+// ANCHOR_END: read
+
+/// Uma leitura do [`Sampler`]: quando, o que o kernel disse e o que o
+/// programa tinha feito até ali.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// Milissegundos desde o começo da amostragem.
+    pub t_ms: u64,
+    /// O `TCP_INFO` naquele instante.
+    pub info: TcpInfo,
+    /// Bytes que o programa já tinha entregue ao `write` (aceitos pelo kernel).
+    pub written: u64,
+    /// Bytes enviados e ainda sem confirmação (a fila de envio menos o que
+    /// ainda nem saiu): os bytes "em voo".
+    pub in_flight: u64,
+}
+
+// ANCHOR: sampler
+/// Lê o `TCP_INFO` de uma conexão a cada `interval`, numa thread à parte,
+/// enquanto o programa transfere; [`Sampler::stop`] devolve as leituras.
+#[derive(Debug)]
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<Vec<Sample>>,
+}
+
+impl Sampler {
+    /// Começa a ler `stream` (uma cópia do socket da conexão, de
+    /// `try_clone`). `written` é o contador de bytes que a thread que escreve
+    /// vai aumentando. Já faz uma leitura aqui, para um erro (fora do Linux)
+    /// aparecer antes da transferência.
+    pub fn start(
+        stream: TcpStream,
+        written: Arc<AtomicU64>,
+        interval: Duration,
+    ) -> io::Result<Sampler> {
+        read(&stream)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::Builder::new()
+            .name("tcp-info".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let mut samples = Vec::new();
+                loop {
+                    // A última leitura é feita depois do pedido de parar: a
+                    // tabela termina com a transferência já completa.
+                    let last = stopping.load(Ordering::Relaxed);
+                    let Ok(info) = read(&stream) else { break };
+                    let queued = crate::tcp::unsent_bytes(&stream).unwrap_or(0) as u64;
+                    samples.push(Sample {
+                        t_ms: started.elapsed().as_millis() as u64,
+                        info,
+                        written: written.load(Ordering::Relaxed),
+                        in_flight: queued.saturating_sub(info.not_sent.into()),
+                    });
+                    if last {
+                        break;
+                    }
+                    thread::sleep(interval);
+                }
+                samples
+            })?;
+        Ok(Sampler { stop, thread })
+    }
+
+    /// Para de ler e devolve as leituras, em ordem.
+    pub fn stop(self) -> Vec<Sample> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
+}
+// ANCHOR_END: sampler
+
+// ANCHOR: csv
+/// O cabeçalho da tabela: uma coluna por número, com a unidade no nome do
+/// livro (veja a página "Congestionamento e fluxo, em gráficos").
+pub const CSV_HEADER: &str = "t_ms,cwnd,ssthresh,rtt_us,retrans,bytes,escritos,em_voo,janela,mss";
+
+/// Grava as leituras em CSV: `t_ms` (ms), `cwnd` e `ssthresh` (segmentos;
+/// `ssthresh` vazio enquanto é "infinito"), `rtt_us` (µs), `retrans`
+/// (segmentos retransmitidos até ali), `bytes` (bytes confirmados pelo outro
+/// lado), `escritos` (bytes aceitos pelo `write`), `em_voo` (bytes enviados
+/// sem confirmação), `janela` (a janela anunciada pelo outro lado, em bytes)
+/// e `mss` (bytes por segmento).
+pub fn write_csv(samples: &[Sample], out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{CSV_HEADER}")?;
+    for s in samples {
+        let ssthresh = if s.info.ssthresh >= INFINITE_SSTHRESH {
+            String::new()
+        } else {
+            s.info.ssthresh.to_string()
+        };
+        writeln!(
+            out,
+            "{},{},{ssthresh},{},{},{},{},{},{},{}",
+            s.t_ms,
+            s.info.cwnd,
+            s.info.rtt_us,
+            s.info.retrans,
+            s.info.bytes_acked,
+            s.written,
+            s.in_flight,
+            s.info.peer_window,
+            s.info.mss
+        )?;
+    }
+    Ok(())
+}
+// ANCHOR_END: csv
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_de_leituras_fixas() {
+        let sample = |t_ms, cwnd, ssthresh| Sample {
+            t_ms,
+            info: TcpInfo {
+                cwnd,
+                ssthresh,
+                mss: 1448,
+                rtt_us: 50,
+                retrans: 1,
+                bytes_acked: 1000,
+                unacked: 2,
+                peer_window: 65536,
+                not_sent: 0,
+            },
+            written: 2000,
+            in_flight: 1000,
+        };
+        let mut out = Vec::new();
+        write_csv(
+            &[sample(0, 10, INFINITE_SSTHRESH), sample(5, 7, 7)],
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "t_ms,cwnd,ssthresh,rtt_us,retrans,bytes,escritos,em_voo,janela,mss\n\
+             0,10,,50,1,1000,2000,1000,65536,1448\n\
+             5,7,7,50,1,1000,2000,1000,65536,1448\n"
+        );
+    }
+}
