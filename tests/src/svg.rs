@@ -127,7 +127,8 @@ pub fn render(figure: &Figure) -> String {
     let x_max = all
         .flat_map(|s| s.points.iter().map(|p| p.0))
         .fold(0.0, f64::max);
-    let (x_end, x_step) = nice_axis(x_max);
+    // Um pouco de folga à direita: o último ponto não fica em cima da borda.
+    let (x_end, x_step) = nice_axis(x_max * 1.03);
     let x_of = |x: f64| LEFT + x / x_end * plot_width;
 
     let mut svg = String::new();

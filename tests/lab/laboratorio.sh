@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# O laboratório do kernel: o que as notas dizem do UDP e do TCP, visto de
+# verdade, com números e gráficos. Três experimentos, num namespace de rede
+# (uma "máquina" isolada, só com a loopback, MTU de 1500 bytes como numa
+# rede Ethernet), com o nftables descartando pacotes de propósito:
+#
+#   perda             UDP e TCP com 0, 1 e 5 % de descarte: o que chega, o que
+#                     é retransmitido ("não é confiável" × "confiável").
+#   congestionamento  a janela de congestionamento (cwnd) ao longo do tempo:
+#                     a partida lenta, a queda a cada perda, a subida depois;
+#                     e a vazão contra a taxa de perda ("controle de
+#                     congestionamento").
+#   fluxo             um leitor que para: a janela anunciada vai a zero, o
+#                     write de quem envia fica parado, e tudo volta quando o
+#                     leitor volta ("controle de flow").
+#
+# Uso (Linux, como root ou com sudo; precisa de iproute2 e nftables):
+#   sudo bash tests/lab/laboratorio.sh                    # os três
+#   sudo bash tests/lab/laboratorio.sh congestionamento   # só um (ou dois)
+#   sudo LIVRO=1 bash tests/lab/laboratorio.sh            # e grava os gráficos
+#                                                         # e as saídas do livro
+# Variáveis (com o padrão): SAIDA=target/laboratorio (onde ficam as tabelas e
+# os gráficos), PINGS=200, MIB=4 (cada transferência dos experimentos 1 e 2),
+# FLUXO_MIB=64, PAUSA=1 (segundos parados no experimento 3), TAXA=100mbit (a
+# capacidade do enlace do experimento 2), ATRASO=10 (ms, só onde há netem).
+# BIN_DIR: a pasta com udp-echo, tcp-echo e avaliacao já compilados; sem ela,
+# o script compila com o cargo (os programas de rede com --release).
+#
+# Saída: 0 se tudo saiu como esperado; 1 se não; 2 se não pôde rodar aqui
+# (sem root, sem `ip`, sem `nft`), dizendo por quê: "NÃO RODOU: motivo".
+set -euo pipefail
+
+PINGS=${PINGS:-200}
+MIB=${MIB:-4}
+FLUXO_MIB=${FLUXO_MIB:-64}
+PAUSA=${PAUSA:-1}
+TAXA=${TAXA:-100mbit}
+ATRASO=${ATRASO:-10}
+
+nao_roda() { echo "laboratorio: NÃO RODOU: $*" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || nao_roda "precisa de root (rode com sudo)"
+command -v ip >/dev/null || nao_roda "falta o comando ip (pacote iproute2)"
+command -v nft >/dev/null || nao_roda "falta o comando nft (pacote nftables)"
+command -v tc >/dev/null || nao_roda "falta o comando tc (pacote iproute2)"
+command -v nstat >/dev/null || nao_roda "falta o comando nstat (pacote iproute2)"
+
+experimentos=("$@")
+[ ${#experimentos[@]} -gt 0 ] || experimentos=(perda congestionamento fluxo)
+for e in "${experimentos[@]}"; do
+  case "$e" in perda | congestionamento | fluxo) ;; *)
+    echo "experimento desconhecido: $e (use perda, congestionamento ou fluxo)" >&2; exit 1 ;;
+  esac
+done
+
+raiz=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${BIN_DIR:-}" ]; then
+  (cd "$raiz" && cargo build --quiet --release -p udp-echo -p tcp-echo && cargo build --quiet -p avaliacao)
+  BIN_DIR="$raiz/target/release"
+  GRAFICO=${GRAFICO:-$raiz/target/debug/avaliacao}
+fi
+GRAFICO=${GRAFICO:-$BIN_DIR/avaliacao}
+SAIDA=${SAIDA:-target/laboratorio}
+cd "$raiz"
+mkdir -p "$SAIDA"
+
+ns="lab-$$"
+trabalho=$(mktemp -d)
+export NSTAT_HISTORY="$trabalho/nstat.historico"
+limpa() {
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$trabalho"
+}
+trap limpa EXIT
+ip netns add "$ns" || nao_roda "não foi possível criar um namespace de rede (contêiner sem permissão?)"
+dentro() { ip netns exec "$ns" "$@"; }
+dentro ip link set lo up
+# A loopback normal aceita pacotes de 64 KiB; com 1500 bytes, como na
+# Ethernet, cada segmento TCP leva 1448 bytes de dados e a janela de
+# congestionamento conta os mesmos segmentos de uma rede de verdade.
+dentro ip link set lo mtu 1500
+
+# Sobe um servidor no namespace e devolve a porta que ele anunciou.
+sobe() {
+  local log="$trabalho/$1.log"
+  dentro "$BIN_DIR/$1" servidor --endereco 127.0.0.1 --porta 0 >"$log" 2>&1 &
+  for _ in $(seq 100); do
+    if [ -s "$log" ]; then head -1 "$log" | awk '{print $NF}' | sed 's/.*://'; return; fi
+    sleep 0.05
+  done
+  echo "o servidor $1 não subiu" >&2; exit 1
+}
+porta_udp=$(sobe udp-echo)
+porta_tcp=$(sobe tcp-echo)
+
+# descarta PERMIL: o nftables descarta PERMIL em cada mil pacotes que chegam
+# às portas dos servidores, sorteando cada um (só o sentido cliente →
+# servidor: os dados do bench e as confirmações dele; o eco volta inteiro).
+descarta() {
+  dentro nft delete table inet lab 2>/dev/null || true
+  dentro nft -f - <<REGRAS || nao_roda "o nftables recusou a regra (kernel sem nf_tables?)"
+table inet lab {
+  chain entrada {
+    type filter hook input priority 0; policy accept;
+    th dport { $porta_udp, $porta_tcp } numgen random mod 1000 < $1 counter drop
+  }
+}
+REGRAS
+}
+
+# Uma porcentagem em milésimos (0,5 → 5) e em texto (0.5 → "0,5").
+permil() { awk -v p="$1" 'BEGIN { printf "%d", p * 10 + 0.5 }'; }
+texto() { echo "$1" | tr . ,; }
+# A taxa do tc em texto: 100mbit → 100 Mbit/s.
+taxa=$(echo "$TAXA" | sed -E 's/^([0-9.]+)([kmg]?)bit$/\1 \u\2bit\/s/')
+
+# fluxo_tcp MIB [opções do bench...]: uma transferência; grava a saída em
+# $trabalho/fluxo.txt e devolve o valor de uma chave da linha RESULTADO.
+fluxo_tcp() {
+  local mib=$1; shift
+  dentro "$BIN_DIR/tcp-echo" bench --porta "$porta_tcp" --modo fluxo --mib "$mib" --timeout 30 "$@" \
+    >"$trabalho/fluxo.txt" 2>"$trabalho/fluxo.err" || true
+}
+resultado() { grep -oE "(^| )$1=[^ ]+" "$trabalho/fluxo.txt" | head -1 | cut -d= -f2; }
+
+ok=1
+falhou() { echo "FALHOU: $*"; }
+
+# ---------------------------------------------------------------------------
+experimento_perda() {
+  echo "== 1. UDP e TCP com perda: $PINGS pings UDP e $MIB MiB de ida e volta pelo TCP"
+  echo "   (controle de congestionamento: $(dentro sysctl -n net.ipv4.tcp_congestion_control), o padrão desta máquina)"
+  echo
+  printf '%-8s | %-32s | %s\n' "descarte" "UDP (ping)" "TCP (bench --modo fluxo)"
+  for perda in 0 1 5; do
+    descarta "$(permil "$perda")"
+    dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5 --timeout 0.2 \
+      >"$trabalho/ping.txt" || true
+    local recebidos
+    recebidos=$(grep -oE '[0-9]+ recebidos' "$trabalho/ping.txt" | cut -d' ' -f1)
+    dentro nstat -n >/dev/null
+    fluxo_tcp "$MIB"
+    local retrans certos bytes mibs
+    retrans=$(dentro nstat -z TcpRetransSegs | awk '/TcpRetransSegs/ {print $2}')
+    certos=$(resultado respondidos); bytes=$(resultado bytes); mibs=$(resultado mib_por_segundo)
+    printf '%-8s | %-32s | %s\n' "$perda %" \
+      "$((PINGS - ${recebidos:-0})) de $PINGS sem resposta" \
+      "$((${bytes:-0} / 1048576)) de $MIB MiB certos, ${retrans:-0} segmentos retransmitidos, $(texto "${mibs:-0}") MiB/s"
+    if [ "$perda" = 0 ] && [ "${recebidos:-0}" != "$PINGS" ]; then
+      falhou "sem descarte, todos os pings deviam voltar"
+    fi
+    if [ "$perda" = 5 ] && [ "${recebidos:-$PINGS}" -ge "$PINGS" ]; then
+      falhou "com 5 % de descarte, algum ping devia se perder"
+    fi
+    if [ "${certos:-0}" != 1 ] || [ "${bytes:-0}" != $((MIB * 1048576)) ]; then
+      falhou "com $perda %, a transferência TCP devia voltar inteira e certa"
+    fi
+    if [ "$perda" = 5 ] && [ "${retrans:-0}" -le 0 ]; then
+      falhou "com 5 % de descarte, o TCP devia ter retransmitido"
+    fi
+  done
+  echo
+  echo "O UDP entrega o que chega e esquece o resto; o TCP entrega tudo, retransmitindo."
+}
+
+# ---------------------------------------------------------------------------
+experimento_congestionamento() {
+  # O algoritmo dos livros, o Reno, só neste namespace: a máquina pode usar
+  # outro (o BBR, por exemplo, não trata uma perda avulsa como sinal de
+  # congestionamento, e a janela quase não reage ao descarte sorteado).
+  local padrao
+  padrao=$(dentro sysctl -n net.ipv4.tcp_congestion_control)
+  dentro sysctl -qw net.ipv4.tcp_congestion_control=reno \
+    || nao_roda "o kernel não deixou escolher o controle de congestionamento reno"
+  # Um enlace com capacidade limitada e uma fila, como a saída de um roteador.
+  local enlace
+  if dentro tc qdisc add dev lo root netem delay "${ATRASO}ms" rate "$TAXA" limit 1000 2>/dev/null; then
+    enlace="enlace de $taxa com atraso de $ATRASO ms em cada sentido (netem)"
+  else
+    dentro tc qdisc add dev lo root tbf rate "$TAXA" burst 16kb latency 20ms \
+      || nao_roda "o kernel não tem o tbf (sch_tbf) para limitar o enlace"
+    enlace="enlace de $taxa com uma fila de até 20 ms (tbf); sem atraso fixo: este kernel não tem o netem (sch_netem)"
+  fi
+  echo "== 2. Controle de congestionamento: Reno, $enlace"
+  echo
+  descarta 0
+  fluxo_tcp "$MIB" --tcp-info "$SAIDA/cwnd-0.csv"
+  descarta 5
+  fluxo_tcp "$MIB" --tcp-info "$SAIDA/cwnd-0,5.csv"
+  descarta 20
+  fluxo_tcp "$MIB" --tcp-info "$SAIDA/cwnd-2.csv"
+  "$GRAFICO" grafico congestionamento --saida "$SAIDA/partida-lenta.svg" \
+    --titulo "Partida lenta e a primeira perda (Reno, $taxa, sem descarte)" \
+    "sem descarte=$SAIDA/cwnd-0.csv" >"$trabalho/partida.txt"
+  "$GRAFICO" grafico congestionamento --saida "$SAIDA/congestionamento.svg" \
+    --titulo "A janela de congestionamento com perda (Reno, $taxa)" \
+    "descarte de 0,5 %=$SAIDA/cwnd-0,5.csv" "descarte de 2 %=$SAIDA/cwnd-2.csv" >"$trabalho/cwnd.txt"
+  grep -v RESUMO "$trabalho/partida.txt" "$trabalho/cwnd.txt" | cut -d: -f2-
+  local linha
+  linha=$(grep "RESUMO rotulo=descarte_de_2_%" "$trabalho/cwnd.txt")
+  local max min quedas
+  max=$(echo "$linha" | grep -oE 'cwnd_max=[0-9.]+' | cut -d= -f2)
+  min=$(echo "$linha" | grep -oE 'cwnd_min=[0-9.]+' | cut -d= -f2)
+  quedas=$(echo "$linha" | grep -oE 'quedas=[0-9]+' | cut -d= -f2)
+  if [ "${quedas:-0}" -lt 1 ] || ! awk -v a="${min:-0}" -v b="${max:-0}" 'BEGIN { exit !(a * 2 <= b) }'; then
+    falhou "com 2 % de descarte, a cwnd devia cair pelo menos à metade (máx ${max:-?}, mín ${min:-?})"
+  fi
+
+  echo
+  echo "Vazão contra a perda ($MIB MiB de ida e volta em cada medida):"
+  local controles=(reno)
+  if [ "$padrao" != reno ] && dentro sysctl -qw net.ipv4.tcp_congestion_control="$padrao" 2>/dev/null; then
+    controles+=("$padrao")
+  fi
+  echo "controle,perda_pct,mib_por_s" >"$SAIDA/vazao.csv"
+  for controle in "${controles[@]}"; do
+    dentro sysctl -qw net.ipv4.tcp_congestion_control="$controle"
+    local linha_vazao="  $controle:"
+    for perda in 0 0.5 1 2 5 10; do
+      descarta "$(permil "$perda")"
+      fluxo_tcp "$MIB"
+      local mibs
+      mibs=$(resultado mib_por_segundo)
+      echo "$controle,$perda,${mibs:-0}" >>"$SAIDA/vazao.csv"
+      linha_vazao+="  $(texto "$perda") % → $(texto "${mibs:-0}") MiB/s"
+    done
+    echo "$linha_vazao"
+  done
+  local nomes
+  nomes=$(printf '%s e ' "${controles[@]}")
+  "$GRAFICO" grafico vazao --saida "$SAIDA/vazao.svg" \
+    --titulo "Vazão contra a perda (${nomes% e }, $taxa)" "$SAIDA/vazao.csv" >/dev/null
+  dentro tc qdisc del dev lo root
+  dentro sysctl -qw net.ipv4.tcp_congestion_control="$padrao"
+  descarta 0
+  echo
+  echo "Gráficos: $SAIDA/partida-lenta.svg, $SAIDA/congestionamento.svg, $SAIDA/vazao.svg"
+}
+
+# ---------------------------------------------------------------------------
+experimento_fluxo() {
+  echo "== 3. Controle de fluxo: o leitor para por $PAUSA s depois do primeiro MiB ($FLUXO_MIB MiB, sem descarte)"
+  echo
+  descarta 0
+  fluxo_tcp "$FLUXO_MIB" --pausa-leitura "$PAUSA" --tcp-info "$SAIDA/fluxo.csv"
+  if [ "$(resultado respondidos)" != 1 ]; then
+    falhou "a transferência com o leitor parado devia voltar inteira"
+    cat "$trabalho/fluxo.err"
+  fi
+  "$GRAFICO" grafico fluxo --saida "$SAIDA/fluxo.svg" \
+    --titulo "Um leitor que para por $PAUSA s: a janela fecha, o envio espera" \
+    "$SAIDA/fluxo.csv" >"$trabalho/fluxo-resumo.txt"
+  grep -v RESUMO "$trabalho/fluxo-resumo.txt"
+  local minimo parado
+  minimo=$(grep -oE 'janela_min=[0-9.]+' "$trabalho/fluxo-resumo.txt" | cut -d= -f2)
+  parado=$(grep -oE 'parado_ms=[0-9.]+' "$trabalho/fluxo-resumo.txt" | cut -d= -f2)
+  if [ "${minimo:-1}" != 0 ]; then
+    falhou "com o leitor parado, a janela anunciada devia chegar a zero (mínima: ${minimo:-?})"
+  fi
+  if ! awk -v p="${parado:-0}" -v s="$PAUSA" 'BEGIN { exit !(p >= s * 500) }'; then
+    falhou "com o leitor parado por $PAUSA s, o write devia ficar parado pelo menos metade disso (${parado:-?} ms)"
+  fi
+}
+
+for e in "${experimentos[@]}"; do
+  "experimento_$e" | tee "$SAIDA/$e.txt"
+  echo
+done
+# Cada experimento roda num subshell (por causa do tee), que não muda o `ok`
+# daqui: as falhas são contadas pelo que ele escreveu.
+for e in "${experimentos[@]}"; do
+  if grep -q '^FALHOU' "$SAIDA/$e.txt"; then ok=0; fi
+done
+if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
+  for e in "${experimentos[@]}"; do cp "$SAIDA/$e.txt" "docs/captura/lab-$e.txt"; done
+  for svg in partida-lenta congestionamento vazao fluxo; do
+    if [ -f "$SAIDA/$svg.svg" ]; then cp "$SAIDA/$svg.svg" "docs/src/img/lab-$svg.svg"; fi
+  done
+  echo "livro: saídas em docs/captura/lab-*.txt e gráficos em docs/src/img/lab-*.svg"
+fi
+if [ $ok = 1 ]; then
+  echo "Resultado: os ${#experimentos[@]} experimento(s) mostraram o que deviam."
+  exit 0
+fi
+exit 1
