@@ -41,6 +41,9 @@ enum Command {
         /// Semente dos sorteios de perda e atraso, para repetir exatamente a mesma sequência
         #[arg(long = "semente", value_name = "N", value_parser = common::cli::seed)]
         seed: Option<u64>,
+        /// Simula duplicação: manda cada resposta duas vezes com esta probabilidade (0 a 1)
+        #[arg(long = "duplicar", value_name = "P", default_value = "0", value_parser = common::cli::probability)]
+        duplicate: f64,
     },
     /// Envia uma frase ao servidor e mostra a resposta (também: client)
     #[command(alias = "client")]
@@ -127,6 +130,7 @@ fn main() -> ExitCode {
             delay,
             jitter,
             seed,
+            duplicate,
         } => server::run(&server::Config {
             address,
             port,
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
                 delay,
                 jitter,
                 seed,
+                duplicate,
             },
         }),
         Command::Cliente {

@@ -4,7 +4,8 @@
 //! mesma máquina. Com `--perda 0.3`, o servidor joga fora 30 % dos datagramas
 //! que recebe (como o servidor do laboratório "UDP pinger"); com `--atraso` e
 //! `--variacao`, ele segura cada resposta por um tempo que varia, e respostas
-//! podem chegar fora de ordem. `--semente` torna os sorteios repetíveis.
+//! podem chegar fora de ordem; com `--duplicar 0.3`, 30 % das respostas saem
+//! duas vezes. `--semente` torna os sorteios repetíveis.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -30,6 +31,11 @@ use common::Error;
 pub const MAX_DELAYED_BYTES: usize = 32 * 1024 * 1024;
 // ANCHOR_END: max_delayed_bytes
 
+/// Quanto depois da resposta sai a cópia dela, com `--duplicar`. Numa rede
+/// de verdade, a cópia é um pacote reenviado por um enlace que achou que o
+/// primeiro se perdeu (ou que passou por dois caminhos): chega logo depois.
+pub const DUPLICATE_GAP: Duration = Duration::from_millis(1);
+
 /// O que simular, vindo da linha de comando.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Impairment {
@@ -39,6 +45,8 @@ pub struct Impairment {
     pub delay: Duration,
     /// Variação máxima do atraso, para mais ou para menos.
     pub jitter: Duration,
+    /// Probabilidade de mandar cada resposta duas vezes (0.0 a 1.0).
+    pub duplicate: f64,
     /// Semente dos sorteios; sem ela, uma semente nova a cada execução.
     pub seed: Option<u64>,
 }
@@ -59,6 +67,13 @@ impl std::fmt::Display for Impairment {
                 self.jitter.as_millis()
             )?;
         }
+        if self.duplicate > 0.0 {
+            write!(
+                f,
+                ", duplicação de {} %",
+                common::stats::decimal(self.duplicate * 100.0, 1)
+            )?;
+        }
         if let Some(seed) = self.seed {
             write!(f, ", semente {seed}")?;
         }
@@ -69,7 +84,7 @@ impl std::fmt::Display for Impairment {
 impl Impairment {
     /// Há algo a simular?
     pub fn is_active(&self) -> bool {
-        self.loss > 0.0 || !self.delay.is_zero() || !self.jitter.is_zero()
+        self.loss > 0.0 || !self.delay.is_zero() || !self.jitter.is_zero() || self.duplicate > 0.0
     }
 }
 
@@ -84,6 +99,8 @@ pub struct Simulator {
     queued: Arc<AtomicUsize>,
     /// Quantas respostas foram descartadas porque a fila estava cheia.
     dropped: u64,
+    /// Quantas respostas saíram duas vezes.
+    duplicated: u64,
 }
 
 /// Uma resposta esperando a hora de sair.
@@ -96,7 +113,8 @@ struct Delayed {
 }
 
 impl Simulator {
-    /// Prepara a simulação; com atraso, cria a thread que envia as respostas.
+    /// Prepara a simulação; com atraso ou duplicação, cria a thread que
+    /// envia as respostas.
     pub fn new(impairment: Impairment, socket: &UdpSocket) -> io::Result<Simulator> {
         let seed = impairment.seed.unwrap_or_else(|| {
             SystemTime::now()
@@ -104,7 +122,10 @@ impl Simulator {
                 .map_or(1, |d| d.as_nanos() as u64)
         });
         let queued = Arc::new(AtomicUsize::new(0));
-        let delayed = if impairment.delay.is_zero() && impairment.jitter.is_zero() {
+        let delayed = if impairment.delay.is_zero()
+            && impairment.jitter.is_zero()
+            && impairment.duplicate <= 0.0
+        {
             None
         } else {
             let (sender, receiver) = mpsc::channel();
@@ -121,6 +142,7 @@ impl Simulator {
             delayed,
             queued,
             dropped: 0,
+            duplicated: 0,
         })
     }
 
@@ -132,8 +154,10 @@ impl Simulator {
     // ANCHOR_END: lose
 
     // ANCHOR: delay
-    /// Sorteia o atraso desta resposta; `None` quando não há atraso a simular
-    /// (a resposta sai na hora, pelo `send_to` de sempre).
+    /// Sorteia o atraso desta resposta; `None` quando não há atraso nem
+    /// duplicação a simular (a resposta sai na hora, pelo `send_to` de
+    /// sempre). Com `--duplicar` e sem atraso, o atraso é zero: a resposta
+    /// passa pela thread dos atrasos, que sabe mandar a cópia.
     pub fn delay(&mut self) -> Option<Duration> {
         self.delayed.as_ref()?;
         let jitter = self.impairment.jitter.as_secs_f64();
@@ -147,6 +171,7 @@ impl Simulator {
     /// Entrega `reply` à thread dos atrasos, para sair daqui a `delay`. Com a
     /// fila cheia ([`MAX_DELAYED_BYTES`]), a resposta é descartada e contada,
     /// como faz um roteador congestionado, e o erro diz isso em português.
+    /// Com `--duplicar`, sorteia também se a resposta sai duas vezes.
     pub fn send_later(
         &mut self,
         reply: &[u8],
@@ -170,13 +195,25 @@ impl Simulator {
             to,
             reply: reply.to_vec(),
         };
+        let copy = self.duplicate().then(|| Delayed {
+            due: item.due + DUPLICATE_GAP,
+            order: self.random.next(),
+            to,
+            reply: reply.to_vec(),
+        });
+        if copy.is_some() {
+            // A cópia também ocupa a fila (a thread desconta cada uma ao enviar).
+            self.queued.fetch_add(cost, Ordering::Relaxed);
+        }
         let queue = self
             .delayed
             .as_ref()
             .ok_or_else(|| io::Error::other(Error::new("atraso sem a thread dos atrasos")))?;
-        queue
-            .send(item)
-            .map_err(|_| io::Error::other(Error::new("a thread dos atrasos parou")))?;
+        for item in std::iter::once(item).chain(copy) {
+            queue
+                .send(item)
+                .map_err(|_| io::Error::other(Error::new("a thread dos atrasos parou")))?;
+        }
         Ok(reply.len())
     }
     // ANCHOR_END: send_later
@@ -184,6 +221,21 @@ impl Simulator {
     /// Quantas respostas foram descartadas porque a fila estava cheia.
     pub fn dropped(&self) -> u64 {
         self.dropped
+    }
+
+    // ANCHOR: duplicate
+    /// Sorteia: esta resposta sai duas vezes? (Sempre `false` sem `--duplicar`.)
+    fn duplicate(&mut self) -> bool {
+        let twice =
+            self.impairment.duplicate > 0.0 && self.random.fraction() < self.impairment.duplicate;
+        self.duplicated += u64::from(twice);
+        twice
+    }
+    // ANCHOR_END: duplicate
+
+    /// Quantas respostas saíram duas vezes.
+    pub fn duplicated(&self) -> u64 {
+        self.duplicated
     }
 }
 
@@ -308,6 +360,31 @@ mod tests {
         );
         assert!(text.contains("1 descartada(s)"), "{text}");
         assert_eq!(simulator.dropped(), 1);
+    }
+
+    #[test]
+    fn duplicar_manda_a_copia_logo_depois() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let impairment = Impairment {
+            duplicate: 1.0,
+            ..Impairment::default()
+        };
+        let mut simulator = Simulator::new(impairment, &server).unwrap();
+        let delay = simulator.delay().expect("com --duplicar, tudo passa pela thread");
+        assert_eq!(delay, Duration::ZERO);
+        simulator
+            .send_later(b"OI", client.local_addr().unwrap(), delay)
+            .unwrap();
+        let mut buffer = [0u8; 4];
+        for _ in 0..2 {
+            let (n, _) = client.recv_from(&mut buffer).unwrap();
+            assert_eq!(&buffer[..n], b"OI");
+        }
+        assert_eq!(simulator.duplicated(), 1);
     }
 
     #[test]
