@@ -37,7 +37,8 @@ pub struct TcpInfo {
     pub rtt_us: u32,
     /// Segmentos retransmitidos desde o começo da conexão (`tcpi_total_retrans`).
     pub retrans: u32,
-    /// Bytes que o outro lado já confirmou (`tcpi_bytes_acked`).
+    /// Bytes que o outro lado já confirmou (`tcpi_bytes_acked`); o kernel
+    /// conta também o SYN e o FIN, um "byte" cada.
     pub bytes_acked: u64,
     /// Segmentos enviados e ainda não confirmados (`tcpi_unacked`).
     pub unacked: u32,
@@ -311,5 +312,50 @@ mod tests {
              0,10,,50,1,1000,2000,1000,65536,1448\n\
              5,7,7,50,1,1000,2000,1000,65536,1448\n"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leituras_de_uma_transferencia_na_loopback_fazem_sentido() {
+        use std::io::Read;
+        let listener = crate::tcp::listen("127.0.0.1:0".parse().unwrap(), 16).unwrap();
+        let address = listener.local_addr().unwrap();
+        let mut client = crate::tcp::connect(&[address], Duration::from_secs(5)).unwrap();
+        let (mut server_side, _) = listener.accept().unwrap();
+        let reader = thread::spawn(move || {
+            let mut sink = Vec::new();
+            server_side.read_to_end(&mut sink).map(|_| sink.len())
+        });
+        let written = Arc::new(AtomicU64::new(0));
+        let sampler = Sampler::start(
+            client.try_clone().unwrap(),
+            Arc::clone(&written),
+            Duration::from_millis(1),
+        )
+        .unwrap();
+        let chunk = vec![b'a'; 64 * 1024];
+        for i in 1..=64u64 {
+            client.write_all(&chunk).unwrap();
+            written.store(i * chunk.len() as u64, Ordering::Relaxed);
+        }
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(reader.join().unwrap().unwrap(), 64 * 64 * 1024);
+        let samples = sampler.stop();
+        assert!(!samples.is_empty());
+        let last = samples.last().unwrap();
+        // Tudo foi lido do outro lado: tudo foi confirmado. O kernel conta
+        // também o SYN e o FIN, que gastam um número de sequência cada.
+        assert_eq!(last.written, 4 * 1024 * 1024);
+        assert_eq!(last.info.bytes_acked, 4 * 1024 * 1024 + 2);
+        for s in &samples {
+            assert!(s.info.cwnd >= 1 && s.info.cwnd < 1_000_000, "{s:?}");
+            assert!(s.info.ssthresh >= 2, "{s:?}");
+            assert!(s.info.mss >= 536 && s.info.mss <= 65_535, "{s:?}");
+            assert!(s.info.rtt_us < 5_000_000, "{s:?}");
+            assert!(s.info.bytes_acked <= s.written + 2, "{s:?}");
+        }
+        assert!(last.info.rtt_us > 0, "{last:?}");
+        let times: Vec<u64> = samples.iter().map(|s| s.t_ms).collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "em ordem: {times:?}");
     }
 }

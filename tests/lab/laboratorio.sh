@@ -239,7 +239,7 @@ experimento_congestionamento() {
 
 # ---------------------------------------------------------------------------
 experimento_fluxo() {
-  echo "== 3. Controle de fluxo: o leitor para por $PAUSA s depois do primeiro MiB ($FLUXO_MIB MiB, sem descarte)"
+  echo "== 3. Controle de fluxo: o leitor para por $(texto "$PAUSA") s depois do primeiro MiB ($FLUXO_MIB MiB, sem descarte)"
   echo
   descarta 0
   fluxo_tcp "$FLUXO_MIB" --pausa-leitura "$PAUSA" --tcp-info "$SAIDA/fluxo.csv"
@@ -248,7 +248,7 @@ experimento_fluxo() {
     cat "$trabalho/fluxo.err"
   fi
   "$GRAFICO" grafico fluxo --saida "$SAIDA/fluxo.svg" \
-    --titulo "Um leitor que para por $PAUSA s: a janela fecha, o envio espera" \
+    --titulo "Um leitor que para por $(texto "$PAUSA") s: a janela fecha, o envio espera" \
     "$SAIDA/fluxo.csv" >"$trabalho/fluxo-resumo.txt"
   grep -v RESUMO "$trabalho/fluxo-resumo.txt"
   local minimo parado

@@ -1,0 +1,49 @@
+//! O laboratório do kernel (`tests/lab/laboratorio.sh`): perda, controle de
+//! congestionamento e controle de fluxo, num namespace de rede, com tamanhos
+//! pequenos (uns 30 s). Precisa de root, `ip`, `tc` e `nft`: onde não há, o
+//! teste avisa e não roda; na integração contínua (`CI` definida), tem de rodar.
+#![cfg(feature = "professor")]
+
+use std::process::Command;
+
+use avaliacao::{binary, workspace_root};
+
+#[test]
+fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
+    let bin_dir = binary("udp-echo")
+        .parent()
+        .expect("pasta dos binários")
+        .to_path_buf();
+    binary("tcp-echo");
+    let output_dir = std::env::temp_dir().join(format!("laboratorio-{}", std::process::id()));
+    let output = Command::new("bash")
+        .arg(workspace_root().join("tests/lab/laboratorio.sh"))
+        .env("BIN_DIR", &bin_dir)
+        .env("GRAFICO", env!("CARGO_BIN_EXE_avaliacao"))
+        .env("SAIDA", &output_dir)
+        .env("PINGS", "200")
+        .env("MIB", "2")
+        .env("FLUXO_MIB", "48")
+        .env("PAUSA", "0.5")
+        .env_remove("LIVRO")
+        .output()
+        .expect("bash");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    match output.status.code() {
+        Some(0) => {
+            for svg in ["partida-lenta", "congestionamento", "vazao", "fluxo"] {
+                let path = output_dir.join(format!("{svg}.svg"));
+                let text = std::fs::read_to_string(&path).expect("o gráfico foi gravado");
+                assert!(text.starts_with("<svg"), "{}", path.display());
+            }
+            eprintln!("{stdout}");
+        }
+        Some(2) if std::env::var_os("CI").is_none() => {
+            eprintln!("\n*** AVISO: o laboratório do kernel NÃO RODOU aqui: {stderr} ***\n")
+        }
+        Some(2) => panic!("na integração contínua o laboratório tem de rodar:\n{stderr}"),
+        _ => panic!("o laboratório falhou:\n{stdout}\n{stderr}"),
+    }
+    let _ = std::fs::remove_dir_all(&output_dir);
+}
