@@ -76,6 +76,7 @@ impl Observe {
         }))
     }
 
+    // ANCHOR: pace
     /// Chamado pelo leitor depois de cada leitura: segura o leitor, se ele
     /// deve ler devagar ou parar. `received` é o total lido até aqui.
     pub fn pace(&self, started: Instant, received: u64, paused: &mut bool) {
@@ -99,6 +100,7 @@ impl Observe {
             }
         }
     }
+    // ANCHOR_END: pace
 }
 
 impl Recording {

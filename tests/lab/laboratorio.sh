@@ -93,6 +93,7 @@ sobe() {
 porta_udp=$(sobe udp-echo)
 porta_tcp=$(sobe tcp-echo)
 
+# ANCHOR: descarta
 # descarta PERMIL: o nftables descarta PERMIL em cada mil pacotes que chegam
 # às portas dos servidores, sorteando cada um (só o sentido cliente →
 # servidor: os dados do bench e as confirmações dele; o eco volta inteiro).
@@ -107,6 +108,7 @@ table inet lab {
 }
 REGRAS
 }
+# ANCHOR_END: descarta
 
 # Uma porcentagem em milésimos (0,5 → 5) e em texto (0.5 → "0,5").
 permil() { awk -v p="$1" 'BEGIN { printf "%d", p * 10 + 0.5 }'; }
@@ -165,6 +167,7 @@ experimento_perda() {
 
 # ---------------------------------------------------------------------------
 experimento_congestionamento() {
+  # ANCHOR: enlace
   # O algoritmo dos livros, o Reno, só neste namespace: a máquina pode usar
   # outro (o BBR, por exemplo, não trata uma perda avulsa como sinal de
   # congestionamento, e a janela quase não reage ao descarte sorteado).
@@ -181,6 +184,7 @@ experimento_congestionamento() {
       || nao_roda "o kernel não tem o tbf (sch_tbf) para limitar o enlace"
     enlace="enlace de $taxa com uma fila de até 20 ms (tbf); sem atraso fixo: este kernel não tem o netem (sch_netem)"
   fi
+  # ANCHOR_END: enlace
   echo "== 2. Controle de congestionamento: Reno, $enlace"
   echo
   descarta 0
