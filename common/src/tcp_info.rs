@@ -356,6 +356,9 @@ mod tests {
         }
         assert!(last.info.rtt_us > 0, "{last:?}");
         let times: Vec<u64> = samples.iter().map(|s| s.t_ms).collect();
-        assert!(times.windows(2).all(|w| w[0] <= w[1]), "em ordem: {times:?}");
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "em ordem: {times:?}"
+        );
     }
 }

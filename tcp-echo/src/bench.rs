@@ -156,7 +156,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
         addresses[0],
         plural(config.connections, "conexão", "conexões")
     );
-    if config.observe.tcp_info.is_some() && (config.mode != Mode::Fluxo || config.connections != 1) {
+    let one_stream = config.mode == Mode::Fluxo && config.connections == 1;
+    if config.observe.tcp_info.is_some() && !one_stream {
         return Err(Error::new(
             "--tcp-info grava uma conexão só, no modo fluxo: use --modo fluxo --conexoes 1",
         ));

@@ -80,7 +80,9 @@ impl Observe {
     /// Chamado pelo leitor depois de cada leitura: segura o leitor, se ele
     /// deve ler devagar ou parar. `received` é o total lido até aqui.
     pub fn pace(&self, started: Instant, received: u64, paused: &mut bool) {
-        let pause = self.read_pause.filter(|_| !*paused && received >= PAUSE_AFTER);
+        let pause = self
+            .read_pause
+            .filter(|_| !*paused && received >= PAUSE_AFTER);
         if let Some(pause) = pause {
             *paused = true;
             eprintln!(

@@ -64,10 +64,9 @@ pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
             match fields.get(index[i]).copied() {
                 None => Err(format!("a linha {} tem colunas de menos", number + 2)),
                 Some("") => Ok(None),
-                Some(text) => text
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| format!("a linha {} tem \"{text}\", que não é número", number + 2)),
+                Some(text) => text.parse().map(Some).map_err(|_| {
+                    format!("a linha {} tem \"{text}\", que não é número", number + 2)
+                }),
             }
         };
         let number_at = |i: usize| value(i).map(|v| v.unwrap_or(0.0));
@@ -217,9 +216,7 @@ pub fn throughput(title: &str, points: &[LossPoint]) -> Figure {
                 series.len() - 1
             }
         };
-        series[index]
-            .points
-            .push((point.loss_pct, point.mib_per_s));
+        series[index].points.push((point.loss_pct, point.mib_per_s));
     }
     for s in &mut series {
         s.points.sort_by(|a, b| a.0.total_cmp(&b.0));

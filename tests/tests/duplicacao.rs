@@ -27,7 +27,10 @@ fn servidor_que_duplica_tudo_faz_o_ping_ver_cada_copia() {
     assert!(text.contains("resposta DUPLICADA ao ping 1"), "{text}");
     assert!(text.contains("resposta DUPLICADA ao ping 2"), "{text}");
     // A cópia não é uma resposta a mais: 3 enviados, 3 recebidos.
-    assert!(text.contains("3 enviados, 3 recebidos, 0,0 % de perda"), "{text}");
+    assert!(
+        text.contains("3 enviados, 3 recebidos, 0,0 % de perda"),
+        "{text}"
+    );
 }
 
 #[test]

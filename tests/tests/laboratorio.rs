@@ -1,7 +1,8 @@
 //! O laboratório do kernel (`tests/lab/laboratorio.sh`): perda, controle de
 //! congestionamento e controle de fluxo, num namespace de rede, com tamanhos
-//! pequenos (uns 30 s). Precisa de root, `ip`, `tc` e `nft`: onde não há, o
-//! teste avisa e não roda; na integração contínua (`CI` definida), tem de rodar.
+//! pequenos (uns 20 s). Precisa de root, `ip`, `tc` e `nft`: onde não há, o
+//! teste avisa e não roda; na integração contínua (`CI` definida), como root,
+//! tem de rodar.
 #![cfg(feature = "professor")]
 
 use std::process::Command;
@@ -39,11 +40,22 @@ fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
             }
             eprintln!("{stdout}");
         }
-        Some(2) if std::env::var_os("CI").is_none() => {
+        // Na integração contínua do projeto (como root), não rodar é falha;
+        // fora dela, ou sem root (o kit de um aluno), é só um aviso.
+        Some(2) if std::env::var_os("CI").is_some() && is_root() => {
+            panic!("na integração contínua, como root, o laboratório tem de rodar:\n{stderr}")
+        }
+        Some(2) => {
             eprintln!("\n*** AVISO: o laboratório do kernel NÃO RODOU aqui: {stderr} ***\n")
         }
-        Some(2) => panic!("na integração contínua o laboratório tem de rodar:\n{stderr}"),
         _ => panic!("o laboratório falhou:\n{stdout}\n{stderr}"),
     }
     let _ = std::fs::remove_dir_all(&output_dir);
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }

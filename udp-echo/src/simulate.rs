@@ -374,7 +374,9 @@ mod tests {
             ..Impairment::default()
         };
         let mut simulator = Simulator::new(impairment, &server).unwrap();
-        let delay = simulator.delay().expect("com --duplicar, tudo passa pela thread");
+        let delay = simulator
+            .delay()
+            .expect("com --duplicar, tudo passa pela thread");
         assert_eq!(delay, Duration::ZERO);
         simulator
             .send_later(b"OI", client.local_addr().unwrap(), delay)
