@@ -156,12 +156,9 @@ pub fn run(config: &Config) -> Result<(), Error> {
         addresses[0],
         plural(config.connections, "conexão", "conexões")
     );
-    let one_stream = config.mode == Mode::Fluxo && config.connections == 1;
-    if config.observe.tcp_info.is_some() && !one_stream {
-        return Err(Error::new(
-            "--tcp-info grava uma conexão só, no modo fluxo: use --modo fluxo --conexoes 1",
-        ));
-    }
+    config
+        .observe
+        .check(config.mode == Mode::Fluxo && config.connections == 1)?;
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let ticker = Ticker::start(Arc::clone(&progress), unit(config.mode));

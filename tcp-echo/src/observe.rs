@@ -52,6 +52,23 @@ pub struct Recording {
 }
 
 impl Observe {
+    /// Confere, antes de medir, que o pedido faz sentido: o `--tcp-info`
+    /// grava uma conexão do modo fluxo (`one_stream`), num arquivo que dá
+    /// para criar.
+    pub fn check(&self, one_stream: bool) -> Result<(), Error> {
+        let Some(path) = &self.tcp_info else {
+            return Ok(());
+        };
+        if !one_stream {
+            return Err(Error::new(
+                "--tcp-info grava uma conexão só, no modo fluxo: use --modo fluxo --conexoes 1",
+            ));
+        }
+        File::create(path)
+            .map(drop)
+            .map_err(|err| Error::io(format!("não foi possível criar {}", path.display()), &err))
+    }
+
     /// Começa a ler o `TCP_INFO` de `stream`, se pedido.
     pub fn start(
         &self,

@@ -148,7 +148,9 @@ experimento_perda() {
     printf '%-8s | %-32s | %s\n' "$perda %" \
       "$((PINGS - ${recebidos:-0})) de $PINGS sem resposta" \
       "$((${bytes:-0} / 1048576)) de $MIB MiB certos, ${retrans:-0} segmentos retransmitidos, $(texto "${mibs:-0}") MiB/s"
-    if [ "$perda" = 0 ] && [ "${recebidos:-0}" != "$PINGS" ]; then
+    # Sem descarte, nada se perde; numa máquina muito ocupada, um ping pode
+    # passar dos 200 ms de tempo-limite (1 em cada 100 é tolerado).
+    if [ "$perda" = 0 ] && [ "${recebidos:-0}" -lt $((PINGS - PINGS / 100)) ]; then
       falhou "sem descarte, todos os pings deviam voltar"
     fi
     if [ "$perda" = 5 ] && [ "${recebidos:-$PINGS}" -ge "$PINGS" ]; then

@@ -337,7 +337,7 @@ pub fn summarize_flow(rows: &[Row]) -> FlowSummary {
         .windows(2)
         .filter(|pair| pair[0].window == 0.0 && pair[0].written > 0.0)
         .map(|pair| pair[1].t_ms - pair[0].t_ms)
-        .sum();
+        .fold(0.0, |total, dt| total + dt);
     let total = rows.last().map_or(0.0, |r| r.written);
     let (mut blocked_ms, mut since) = (0.0f64, None::<&Row>);
     for pair in rows.windows(2) {
