@@ -134,6 +134,7 @@ experimento_perda() {
   echo "   (controle de congestionamento: $(dentro sysctl -n net.ipv4.tcp_congestion_control), o padrão desta máquina)"
   echo
   printf '%-8s | %-32s | %s\n' "descarte" "UDP (ping)" "TCP (bench --modo fluxo)"
+  echo "descarte_pct,udp_pct,tcp_pct,retransmitidos" >"$SAIDA/perda.csv"
   for perda in 0 1 5; do
     descarta "$(permil "$perda")"
     dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5 --timeout 0.2 \
@@ -148,6 +149,10 @@ experimento_perda() {
     printf '%-8s | %-32s | %s\n' "$perda %" \
       "$((PINGS - ${recebidos:-0})) de $PINGS sem resposta" \
       "$((${bytes:-0} / 1048576)) de $MIB MiB certos, ${retrans:-0} segmentos retransmitidos, $(texto "${mibs:-0}") MiB/s"
+    # Só conta como entregue a transferência que voltou inteira e certa.
+    local tcp_pct=0
+    if [ "${certos:-0}" = 1 ]; then tcp_pct=$(awk -v b="${bytes:-0}" -v m="$MIB" 'BEGIN { print 100 * b / (m * 1048576) }'); fi
+    echo "$perda,$(awk -v r="${recebidos:-0}" -v p="$PINGS" 'BEGIN { print 100 * r / p }'),$tcp_pct,${retrans:-0}" >>"$SAIDA/perda.csv"
     # Sem descarte, nada se perde; numa máquina muito ocupada, um ping pode
     # passar dos 200 ms de tempo-limite (1 em cada 100 é tolerado).
     if [ "$perda" = 0 ] && [ "${recebidos:-0}" -lt $((PINGS - PINGS / 100)) ]; then
@@ -163,8 +168,11 @@ experimento_perda() {
       falhou "com 5 % de descarte, o TCP devia ter retransmitido"
     fi
   done
+  "$GRAFICO" grafico perda --saida "$SAIDA/perda.svg" \
+    --titulo "UDP e TCP com pacotes descartados" "$SAIDA/perda.csv" >/dev/null
   echo
   echo "O UDP entrega o que chega e esquece o resto; o TCP entrega tudo, retransmitindo."
+  echo "Gráfico: $SAIDA/perda.svg"
 }
 
 # ---------------------------------------------------------------------------
@@ -278,9 +286,13 @@ for e in "${experimentos[@]}"; do
   if grep -q '^FALHOU' "$SAIDA/$e.txt"; then ok=0; fi
 done
 if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
-  for e in "${experimentos[@]}"; do cp "$SAIDA/$e.txt" "docs/captura/lab-$e.txt"; done
-  for svg in partida-lenta congestionamento vazao fluxo; do
-    if [ -f "$SAIDA/$svg.svg" ]; then cp "$SAIDA/$svg.svg" "docs/src/img/lab-$svg.svg"; fi
+  for e in "${experimentos[@]}"; do
+    cp "$SAIDA/$e.txt" "docs/captura/lab-$e.txt"
+    case "$e" in
+      congestionamento) graficos=(partida-lenta congestionamento vazao) ;;
+      *) graficos=("$e") ;;
+    esac
+    for svg in "${graficos[@]}"; do cp "$SAIDA/$svg.svg" "docs/src/img/lab-$svg.svg"; done
   done
   echo "livro: saídas em docs/captura/lab-*.txt e gráficos em docs/src/img/lab-*.svg"
 fi

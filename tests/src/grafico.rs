@@ -6,6 +6,7 @@
 //! - [`congestion`]: a janela de congestionamento, o limiar e a vazão ao
 //!   longo do tempo, para uma ou mais taxas de perda;
 //! - [`throughput`]: a vazão contra a taxa de perda;
+//! - [`delivery`]: o que chega pelo UDP e pelo TCP, contra a taxa de perda;
 //! - [`flow`]: a janela anunciada pelo servidor, os bytes em voo e os bytes
 //!   escritos, com um leitor que para.
 
@@ -162,6 +163,75 @@ pub fn congestion(title: &str, runs: &[(String, Vec<Row>)]) -> Figure {
                 title: "RTT estimado pelo kernel".into(),
                 y_label: "ms".into(),
                 series: rtts,
+            },
+        ],
+    }
+}
+
+/// Uma linha do experimento 1: com tal descarte, o que chegou pelo UDP e
+/// pelo TCP, e quanto o TCP retransmitiu.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// A taxa de descarte, em %.
+    pub loss_pct: f64,
+    /// Pings UDP respondidos, em % dos enviados.
+    pub udp_pct: f64,
+    /// Bytes TCP que voltaram certos, em % dos enviados.
+    pub tcp_pct: f64,
+    /// Segmentos que o kernel retransmitiu.
+    pub retransmitted: f64,
+}
+
+/// Lê o CSV `descarte_pct,udp_pct,tcp_pct,retransmitidos` do experimento 1.
+pub fn read_deliveries(text: &str) -> Result<Vec<Delivery>, String> {
+    let mut rows = Vec::new();
+    for (number, line) in text.lines().enumerate().skip(1) {
+        let values: Vec<f64> = line
+            .split(',')
+            .map(|field| {
+                field.parse().map_err(|_| {
+                    format!("a linha {} tem \"{field}\", que não é número", number + 1)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let [loss_pct, udp_pct, tcp_pct, retransmitted] = values[..] else {
+            return Err(format!("a linha {} não tem 4 colunas", number + 1));
+        };
+        rows.push(Delivery {
+            loss_pct,
+            udp_pct,
+            tcp_pct,
+            retransmitted,
+        });
+    }
+    Ok(rows)
+}
+
+/// A figura do experimento 1: o que chegou pelo UDP e pelo TCP, e as
+/// retransmissões do TCP, contra o descarte.
+pub fn delivery(title: &str, rows: &[Delivery]) -> Figure {
+    let series = |name: &str, color, f: &dyn Fn(&Delivery) -> f64| Series {
+        name: name.into(),
+        points: rows.iter().map(|r| (r.loss_pct, f(r))).collect(),
+        style: Style::Points,
+        color,
+    };
+    Figure {
+        title: title.to_string(),
+        x_label: "pacotes descartados pelo nftables (%)".into(),
+        panels: vec![
+            Panel {
+                title: "O que chegou ao programa".into(),
+                y_label: "% do que foi enviado".into(),
+                series: vec![
+                    series("TCP: bytes do eco, conferidos", 2, &|r| r.tcp_pct),
+                    series("UDP: pings respondidos", 1, &|r| r.udp_pct),
+                ],
+            },
+            Panel {
+                title: "O que o TCP mandou de novo, sem o programa saber".into(),
+                y_label: "segmentos retransmitidos".into(),
+                series: vec![series("TCP", 2, &|r| r.retransmitted)],
             },
         ],
     }
@@ -372,6 +442,8 @@ pub enum Kind {
     Fluxo,
     /// Um `ARQUIVO.csv` com `controle,perda_pct,mib_por_s`.
     Vazao,
+    /// Um `ARQUIVO.csv` com `descarte_pct,udp_pct,tcp_pct,retransmitidos`.
+    Perda,
 }
 
 /// Lê as entradas, grava o SVG em `output` e devolve o resumo em texto: uma
@@ -443,6 +515,13 @@ pub fn run(
             };
             let points = read_loss_points(&read(input)?).map_err(|e| format!("{input}: {e}"))?;
             throughput(title, &points)
+        }
+        Kind::Perda => {
+            let [input] = inputs else {
+                return Err("o gráfico de perda usa um arquivo só".into());
+            };
+            let rows = read_deliveries(&read(input)?).map_err(|e| format!("{input}: {e}"))?;
+            delivery(title, &rows)
         }
     };
     std::fs::write(output, crate::svg::render(&figure))

@@ -58,7 +58,7 @@ enum Command {
     },
     /// Desenha um gráfico do laboratório (SVG) a partir das tabelas do bench e diz os números
     Grafico {
-        /// Que gráfico: congestionamento (ROTULO=ARQUIVO.csv...), fluxo (um ARQUIVO.csv) ou vazao
+        /// Que gráfico: congestionamento (ROTULO=ARQUIVO.csv...); fluxo, vazao ou perda (um ARQUIVO.csv)
         #[arg(value_name = "TIPO")]
         kind: avaliacao::grafico::Kind,
         /// Onde gravar o SVG

@@ -215,7 +215,13 @@ pub fn render(figure: &Figure) -> String {
         for series in &panel.series {
             draw_series(&mut svg, series, &x_of, &y_of);
         }
-        legend(&mut svg, &panel.series, LEFT + plot_width - 8.0, top + 8.0);
+        let points: Vec<(f64, f64)> = panel
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|&(x, y)| (x_of(x), y_of(y))))
+            .collect();
+        let area = (LEFT, top, LEFT + plot_width, bottom);
+        legend(&mut svg, &panel.series, area, &points);
     }
     let _ = writeln!(
         svg,
@@ -270,8 +276,13 @@ fn draw_series(
     }
 }
 
-/// A legenda, no canto de cima à direita do painel: uma linha por série.
-fn legend(svg: &mut String, series: &[Series], right: f64, top: f64) {
+/// A legenda, num canto do painel: uma linha por série.
+fn legend(
+    svg: &mut String,
+    series: &[Series],
+    (area_left, area_top, area_right, area_bottom): (f64, f64, f64, f64),
+    points: &[(f64, f64)],
+) {
     let longest = series
         .iter()
         .map(|s| s.name.chars().count())
@@ -279,7 +290,30 @@ fn legend(svg: &mut String, series: &[Series], right: f64, top: f64) {
         .unwrap_or(0) as f64;
     let width = 40.0 + longest * 7.2;
     let height = 8.0 + series.len() as f64 * 18.0;
-    let left = right - width;
+    // O canto que cobre menos pontos (em caso de empate, o primeiro:
+    // em cima à direita, em cima à esquerda, embaixo à direita, embaixo à
+    // esquerda), para a legenda não esconder os dados.
+    let corners = [
+        (area_right - 8.0 - width, area_top + 8.0),
+        (area_left + 8.0, area_top + 8.0),
+        (area_right - 8.0 - width, area_bottom - 8.0 - height),
+        (area_left + 8.0, area_bottom - 8.0 - height),
+    ];
+    let covered = |(left, top): (f64, f64)| {
+        points
+            .iter()
+            .filter(|&&(x, y)| {
+                x >= left - 6.0
+                    && x <= left + width + 6.0
+                    && y >= top - 6.0
+                    && y <= top + height + 6.0
+            })
+            .count()
+    };
+    let (left, top) = corners
+        .into_iter()
+        .min_by_key(|&corner| covered(corner))
+        .unwrap_or(corners[0]);
     let _ = writeln!(
         svg,
         r##"<rect x="{}" y="{}" width="{}" height="{}" fill="white" fill-opacity="0.85" stroke="#999"/>"##,

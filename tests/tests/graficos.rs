@@ -87,6 +87,15 @@ fn grafico_da_vazao_contra_a_perda_e_sempre_o_mesmo() {
 }
 
 #[test]
+fn grafico_do_que_chega_com_perda_e_sempre_o_mesmo() {
+    let text =
+        "descarte_pct,udp_pct,tcp_pct,retransmitidos\n0,100,100,0\n1,98.5,100,45\n5,94,100,93\n";
+    let rows = grafico::read_deliveries(text).unwrap();
+    assert_eq!(rows[1].udp_pct, 98.5);
+    insta::assert_snapshot!(svg::render(&grafico::delivery("Teste", &rows)));
+}
+
+#[test]
 fn tabela_estragada_e_explicada() {
     let err = grafico::read_tcp_info("t_ms,cwnd\n0,1\n").unwrap_err();
     assert!(err.contains("falta a coluna ssthresh"), "{err}");

@@ -33,7 +33,13 @@ fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     match output.status.code() {
         Some(0) => {
-            for svg in ["partida-lenta", "congestionamento", "vazao", "fluxo"] {
+            for svg in [
+                "perda",
+                "partida-lenta",
+                "congestionamento",
+                "vazao",
+                "fluxo",
+            ] {
                 let path = output_dir.join(format!("{svg}.svg"));
                 let text = std::fs::read_to_string(&path).expect("o gráfico foi gravado");
                 assert!(text.starts_with("<svg"), "{}", path.display());
