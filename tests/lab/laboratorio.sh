@@ -97,6 +97,9 @@ porta_tcp=$(sobe tcp-echo)
 # descarta PERMIL: o nftables descarta PERMIL em cada mil pacotes que chegam
 # às portas dos servidores, sorteando cada um (só o sentido cliente →
 # servidor: os dados do bench e as confirmações dele; o eco volta inteiro).
+# Na loopback, um "pacote" TCP pode ser um bloco de vários segmentos que o
+# kernel ainda não dividiu (GSO): descartá-lo perde todos juntos. No
+# experimento 2, o tbf divide os blocos grandes antes do nftables.
 descarta() {
   dentro nft delete table inet lab 2>/dev/null || true
   dentro nft -f - <<REGRAS || nao_roda "o nftables recusou a regra (kernel sem nf_tables?)"
