@@ -53,8 +53,13 @@ for e in "${experimentos[@]}"; do
 done
 
 raiz=$(cd "$(dirname "$0")/../.." && pwd)
+# Com sudo, o que o script compila e grava fica com o dono de quem chamou:
+# arquivos de root em target/ atrapalhariam o próximo `cargo build` dele.
+quem=${SUDO_USER:-}
+[ "$quem" != root ] || quem=""
 if [ -z "${BIN_DIR:-}" ]; then
-  (cd "$raiz" && cargo build --quiet --release -p udp-echo -p tcp-echo && cargo build --quiet -p avaliacao)
+  compila="cd '$raiz' && cargo build --quiet --release -p udp-echo -p tcp-echo && cargo build --quiet -p avaliacao"
+  if [ -n "$quem" ]; then sudo -u "$quem" -H bash -lc "$compila"; else bash -c "$compila"; fi
   BIN_DIR="$raiz/target/release"
   GRAFICO=${GRAFICO:-$raiz/target/debug/avaliacao}
 fi
@@ -288,6 +293,7 @@ done
 for e in "${experimentos[@]}"; do
   if grep -q '^FALHOU' "$SAIDA/$e.txt"; then ok=0; fi
 done
+if [ -n "$quem" ]; then chown -R "$quem" "$SAIDA"; fi
 if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
   for e in "${experimentos[@]}"; do
     cp "$SAIDA/$e.txt" "docs/captura/lab-$e.txt"
@@ -297,6 +303,7 @@ if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
     esac
     for svg in "${graficos[@]}"; do cp "$SAIDA/$svg.svg" "docs/src/img/lab-$svg.svg"; done
   done
+  if [ -n "$quem" ]; then chown "$quem" docs/captura/lab-*.txt docs/src/img/lab-*.svg; fi
   echo "livro: saídas em docs/captura/lab-*.txt e gráficos em docs/src/img/lab-*.svg"
 fi
 if [ $ok = 1 ]; then
