@@ -20,7 +20,7 @@ fn todos_respondidos_sem_perda() {
             "--contagem",
             "5",
             "--intervalo",
-            "20",
+            "20ms",
         ],
         b"",
     );
