@@ -94,6 +94,9 @@ enum Command {
         /// Limite para conectar e para cada resposta (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
         #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "10s", value_parser = common::cli::seconds)]
         timeout: Duration,
+        /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+        #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+        format: common::report::Format,
     },
 }
 
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
             mebibytes,
             hold,
             timeout,
+            format,
         } => bench::run(&bench::Config {
             server,
             port,
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
             mebibytes: mebibytes.into(),
             hold,
             timeout,
+            format,
         }),
     };
     common::log::flush();

@@ -106,6 +106,9 @@ enum Command {
         /// Depois de quanto tempo sem resposta um datagrama conta como perdido (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
         #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "1s", value_parser = common::cli::seconds)]
         timeout: Duration,
+        /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+        #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+        format: common::report::Format,
     },
 }
 
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
             duration,
             count,
             timeout,
+            format,
         } => bench::run(&bench::Config {
             server,
             port,
@@ -181,6 +185,7 @@ fn main() -> ExitCode {
             duration,
             count: count.map(u64::from),
             timeout,
+            format,
         }),
     };
     common::log::flush();
