@@ -396,9 +396,7 @@ impl Grader {
                     relative.display()
                 ));
                 broken.insert(krate, "usa `unsafe`");
-                let src = Path::new(krate).join("src");
-                let _ = fs::remove_dir_all(work.join(&src));
-                copy_tree(&self.base.join(&src), &work.join(&src))?;
+                self.use_kit_code(work, krate)?;
             }
         }
         for _ in 0..CRATES.len() {
@@ -423,9 +421,7 @@ impl Grader {
                 .push(format!("{krate} {}", compile_error(&output, Some(krate))));
             grade.compile_log.push(diagnostics(&output));
             broken.insert(krate, "não compila");
-            let src = Path::new(krate).join("src");
-            let _ = fs::remove_dir_all(work.join(&src));
-            copy_tree(&self.base.join(&src), &work.join(&src))?;
+            self.use_kit_code(work, krate)?;
         }
 
         let programs_time = clock.elapsed();
@@ -485,6 +481,14 @@ impl Grader {
             (clock.elapsed() - programs_time - tests_time).as_secs_f64()
         );
         Ok(grade)
+    }
+
+    /// Troca o código (`src/`) do programa `krate` na entrega `work` pelo
+    /// esboço do kit: os exercícios dos outros programas ainda valem.
+    fn use_kit_code(&self, work: &Path, krate: &str) -> Result<(), String> {
+        let src = Path::new(krate).join("src");
+        let _ = fs::remove_dir_all(work.join(&src));
+        copy_tree(&self.base.join(&src), &work.join(&src))
     }
 
     /// A nota de um exercício: zero com o motivo, se o programa dele foi
