@@ -846,8 +846,58 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Notas e exercícios prontos para os testes do corretor: cada teste
+/// escreve só o que muda.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Exercise, ExerciseGrade, Grade, TestOutcome};
+
+    /// Um exercício que vale `points`, com o mesmo peso para todos os testes.
+    pub fn exercise(test: &str, points: f64) -> Exercise {
+        Exercise {
+            test: test.into(),
+            points,
+            weights: Default::default(),
+        }
+    }
+
+    /// Um exercício que rodou: os pontos e o que aconteceu com cada teste.
+    pub fn ran(points: f64, tests: &[(&str, TestOutcome)]) -> ExerciseGrade {
+        ExerciseGrade {
+            points,
+            tests: tests
+                .iter()
+                .map(|(name, outcome)| (name.to_string(), outcome.clone()))
+                .collect(),
+            note: None,
+        }
+    }
+
+    /// Um exercício em que nenhum teste rodou, e por quê.
+    pub fn not_run(note: &str) -> ExerciseGrade {
+        ExerciseGrade {
+            points: 0.0,
+            tests: Vec::new(),
+            note: Some(note.into()),
+        }
+    }
+
+    /// A nota de `student`, com esses exercícios e nada mais.
+    pub fn grade_for(student: &str, exercises: Vec<ExerciseGrade>) -> Grade {
+        Grade {
+            student: student.into(),
+            exercises,
+            notes: Vec::new(),
+            ignored: Vec::new(),
+            compile_log: Vec::new(),
+            timings: String::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{grade_for, not_run, ran};
     use super::*;
 
     #[test]
@@ -883,32 +933,23 @@ mod tests {
     #[test]
     fn resumo_diz_o_que_faltou() {
         let grade = Grade {
-            student: "ana".into(),
-            exercises: vec![
-                ExerciseGrade {
-                    points: 10.0,
-                    tests: vec![("a".into(), TestOutcome::Passed)],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 5.0,
-                    tests: vec![
-                        ("a".into(), TestOutcome::Flaky),
-                        ("b".into(), TestOutcome::Failed("x".into())),
-                        ("c".into(), TestOutcome::TimedOut),
-                    ],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 0.0,
-                    tests: Vec::new(),
-                    note: Some("udp-echo não compila".into()),
-                },
-            ],
             notes: vec!["udp-echo não compila: error (x.rs:1:1)".into()],
             ignored: vec!["Cargo.toml (alterado; só o do kit vale)".into()],
-            compile_log: Vec::new(),
-            timings: String::new(),
+            ..grade_for(
+                "ana",
+                vec![
+                    ran(10.0, &[("a", TestOutcome::Passed)]),
+                    ran(
+                        5.0,
+                        &[
+                            ("a", TestOutcome::Flaky),
+                            ("b", TestOutcome::Failed("x".into())),
+                            ("c", TestOutcome::TimedOut),
+                        ],
+                    ),
+                    not_run("udp-echo não compila"),
+                ],
+            )
         };
         assert_eq!(grade.total(), 15.0);
         assert_eq!(
