@@ -90,7 +90,7 @@ pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
 /// Conecta a um servidor (`connect`), tentando cada endereço da lista em ordem
 /// e desistindo de cada um depois de `timeout`.
 ///
-/// Sem o limite de tempo, um `connect` para um IP que não responde esperaria
+/// Sem o tempo-limite, um `connect` para um IP que não responde esperaria
 /// os reenvios do SYN feitos pelo sistema: mais de 2 minutos no Linux.
 pub fn connect(addresses: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Error> {
     let mut last_error = Error::new("nenhum endereço para conectar");

@@ -275,7 +275,7 @@ pub struct Output {
     pub status: ExitStatus,
     /// A saída padrão, em bytes.
     pub stdout: Vec<u8>,
-    /// A saída de erros, como texto.
+    /// A saída de erro, como texto.
     pub stderr: String,
 }
 
@@ -577,7 +577,7 @@ pub fn read_until_close(stream: &mut std::net::TcpStream) -> Vec<u8> {
 }
 
 /// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (ms) e o
-/// tempo limite (s) dados.
+/// tempo-limite (s) dados.
 pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output {
     let port = port.to_string();
     let args = [
