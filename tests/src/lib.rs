@@ -582,8 +582,8 @@ pub fn read_until_close(stream: &mut std::net::TcpStream) -> Vec<u8> {
     }
 }
 
-/// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (ms) e o
-/// tempo-limite (s) dados.
+/// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (em ms,
+/// sem a unidade: `"10"`) e o tempo-limite (s) dados.
 pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output {
     let port = port.to_string();
     let args = [
@@ -593,7 +593,7 @@ pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output
         "--contagem",
         count,
         "--intervalo",
-        interval,
+        &format!("{interval}ms"),
         "--timeout",
         timeout,
     ];

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use avaliacao::{Output, PATIENCE, run};
 
-/// O tempo limite dado aos clientes; os servidores "atrasados" esperam mais
+/// O tempo-limite dado aos clientes; os servidores "atrasados" esperam mais
 /// que isso antes de responder.
 const CLIENT_TIMEOUT: &str = "0.3";
 const LATE: Duration = Duration::from_millis(900);
@@ -36,7 +36,7 @@ enum Behaviour {
     Twice,
     /// Devolve sem mudar nada (não está em maiúsculas).
     Wrong,
-    /// Responde certo, mas depois do tempo limite do cliente.
+    /// Responde certo, mas depois do tempo-limite do cliente.
     Late,
     /// Recebe e nunca responde.
     Never,
@@ -141,6 +141,8 @@ fn tcp_bench(port: u16, mode: &str) -> Output {
     let port = port.to_string();
     let args = [
         "bench",
+        "--formato",
+        "chave-valor",
         "--modo",
         mode,
         "--porta",
@@ -309,6 +311,8 @@ fn udp_bench(port: u16, count: &str) -> Output {
     let port = port.to_string();
     let args = [
         "bench",
+        "--formato",
+        "chave-valor",
         "--porta",
         &port,
         "--contagem",
@@ -426,7 +430,43 @@ fn udp_ping_resposta_que_nao_esta_em_maiusculas_nao_e_resposta() {
         text.contains("3 enviados, 0 recebidos, 100,0 % de perda"),
         "{text}"
     );
-    assert!(output.stderr.contains("nenhum dos 3 pings teve resposta"));
+    assert!(
+        output.stderr.contains("3 resposta(s) errada(s)")
+            && output.stderr.contains("nenhum dos 3 pings teve resposta"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Uma resposta errada entre as certas já faz o pinger sair com erro.
+#[test]
+fn udp_ping_uma_resposta_errada_entre_certas_sai_com_erro() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut buffer = [0u8; 256];
+        for seq in 1..=3 {
+            let Ok((n, from)) = socket.recv_from(&mut buffer) else {
+                return;
+            };
+            if seq == 2 {
+                let _ = socket.send_to(b"PONG", from);
+            }
+            let _ = socket.send_to(&buffer[..n].to_ascii_uppercase(), from);
+        }
+    });
+    let output = udp_ping(port, "3", "10");
+    let text = output.stdout_text();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        text.contains("3 enviados, 3 recebidos, 0,0 % de perda, +1 errada(s)"),
+        "{text}"
+    );
+    assert!(
+        output.stderr.contains("1 resposta(s) errada(s)"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -447,7 +487,7 @@ fn udp_ping_resposta_de_outra_porta_nao_conta() {
 
 #[test]
 fn udp_ping_resposta_depois_do_timeout_e_atrasada_e_nao_recebida() {
-    // A resposta do ping 1 chega 0,9 s depois, com o tempo limite em 0,3 s e o
+    // A resposta do ping 1 chega 0,9 s depois, com o tempo-limite em 0,3 s e o
     // ping 2 só 1,3 s depois do 1: o pinger ainda escuta quando ela chega.
     let output = udp_ping(udp_fake(Late), "2", "1300");
     let text = output.stdout_text();

@@ -296,3 +296,28 @@ fn cliente_recebe_do_nosso_servidor_a_frase_com_letras_que_crescem() {
         format!("{}AÇÃO\n", "ŉ".repeat(30_000))
     );
 }
+
+/// Ctrl+D (ou `< /dev/null`) antes de digitar a frase: nada é enviado (nem
+/// um datagrama vazio), e o cliente diz por quê e sai com erro.
+#[test]
+fn cliente_sem_frase_na_entrada_nao_envia_nada() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let port = socket.local_addr().unwrap().port().to_string();
+    let output = run("udp-echo", &["cliente", "--porta", &port], b"");
+    assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("a entrada terminou sem nenhuma frase"),
+        "{}",
+        output.stderr
+    );
+    let mut buffer = [0u8; 16];
+    assert!(
+        socket.recv_from(&mut buffer).is_err(),
+        "o cliente enviou um datagrama sem ter frase"
+    );
+}
