@@ -22,6 +22,20 @@ bash docs/experimentos/time_wait.sh >"$S/time_wait.txt"
 # O sed do time_wait.sh roda num processo à parte: espera ele terminar de escrever.
 sleep 0.5
 
+# O pinger contra um servidor com 30 % de perda simulada e semente fixa: os
+# mesmos pings se perdem a cada execução (só os tempos mudam). O servidor usa
+# uma porta livre, que aparece como 12000, a do texto do livro.
+log=$(mktemp)
+target/debug/udp-echo servidor --endereco 127.0.0.1 --porta 0 --perda 0.3 --semente 42 >"$log" &
+servidor=$!
+for _ in $(seq 100); do [ -s "$log" ] && break; sleep 0.05; done
+porta=$(head -1 "$log" | sed 's/.*://')
+target/debug/udp-echo ping --porta "$porta" --contagem 10 --intervalo 200ms \
+    | sed "s/127.0.0.1:$porta/127.0.0.1:12000/g" >docs/captura/ping-perda.txt || true
+kill -INT "$servidor"
+wait "$servidor" || true
+rm -f "$log"
+
 if [[ "${1:-}" == "--primeira-compilacao" ]]; then
     # Uma cópia limpa do projeto em /tmp/sockets, como a de um aluno que
     # acabou de baixar: compila tudo do zero e sobe o servidor por um instante.
