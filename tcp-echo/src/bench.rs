@@ -530,6 +530,8 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             .with("p99_us", Value::Count(rtt.p99.into()))
             .with("max_us", Value::Count(rtt.max.into()))
             .with("janela_us", Value::Count(window_us))
+            .with("media_us", Value::Number(rtt.mean, 1))
+            .with("a_caminho_medido", Value::Number(little(rate, rtt.mean), 2))
             .print(config.format);
         return;
     }
@@ -582,6 +584,21 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             out!("  {label:<21}{:>12} µs", thousands(micros.into()));
         }
     }
+    if config.mode == Mode::Ping && !total.latencies.is_empty() {
+        out!(
+            "  respostas/s × RTT    {:>12}  (a caminho: {})",
+            decimal(little(rate, rtt.mean), 2),
+            config.connections * config.in_flight
+        );
+    }
+}
+
+/// A lei de Little: quantas mensagens estavam a caminho, em média, pela
+/// vazão e pelo RTT médio. No modo ping, tem de dar perto de
+/// `conexões × em voo`; bem menos quer dizer que o relógio do RTT começa
+/// tarde ou para cedo.
+fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
+    per_second * mean_rtt_us / 1e6
 }
 
 /// `1 conexão`, `2 conexões`.

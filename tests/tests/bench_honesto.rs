@@ -521,3 +521,40 @@ fn udp_ping_sem_resposta_sai_com_erro() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert!(output.stderr.contains("nenhum dos 2 pings teve resposta"));
 }
+
+/// A tabela é para gente; `--formato` dá uma linha para outro programa, e só
+/// com ele: sem o pedido, nenhuma linha `RESULTADO` de 200 caracteres.
+#[test]
+fn formato_de_maquina_so_quando_pedido() {
+    let udp = udp_fake(Right).to_string();
+    let tcp = tcp_fake(Right).to_string();
+    for (program, port) in [("udp-echo", &udp), ("tcp-echo", &tcp)] {
+        let base = ["bench", "--porta", port, "--contagem", "5"];
+        let table = run(program, &base, b"");
+        assert!(table.status.success(), "{}", describe(&table));
+        let text = table.stdout_text();
+        assert!(text.contains("Resultado: "), "{text}");
+        assert!(!text.contains("RESULTADO"), "{text}");
+
+        let json = run(program, &[&base[..], &["--formato", "json"]].concat(), b"");
+        assert!(json.status.success(), "{}", describe(&json));
+        let text = json.stdout_text();
+        let line = text.trim();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(line.starts_with('{') && line.ends_with('}'), "{line}");
+        assert!(line.contains("\"respondidos\":5,"), "{line}");
+        assert!(line.contains("\"interrompido\":false"), "{line}");
+
+        let key_value = run(
+            program,
+            &[&base[..], &["--formato", "chave-valor"]].concat(),
+            b"",
+        );
+        assert_eq!(
+            number(&key_value, "respondidos"),
+            5,
+            "{}",
+            describe(&key_value)
+        );
+    }
+}

@@ -257,9 +257,11 @@ impl Job {
             while may_send && pending.len() < self.in_flight {
                 let seq = fates.len() as u64;
                 fill(&mut message, seq, self.size);
+                // ANCHOR: clock
                 // O relógio parte antes do envio: o RTT inclui o `send_to`.
                 let sent_at = Instant::now();
                 match self.socket.send_to(&message, self.server) {
+                    // ANCHOR_END: clock
                     Ok(_) => {
                         fates.push(Fate::Waiting);
                         pending.push((seq, sent_at));
@@ -448,6 +450,8 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             .with("p50_us", Value::Count(rtt.p50.into()))
             .with("p99_us", Value::Count(rtt.p99.into()))
             .with("max_us", Value::Count(rtt.max.into()))
+            .with("media_us", Value::Number(rtt.mean, 1))
+            .with("a_caminho_medido", Value::Number(little(rate, rtt.mean), 2))
             .print(config.format);
         return;
     }
@@ -480,6 +484,18 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     out!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
     out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
     out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
+    out!(
+        "  respostas/s × RTT   {:>12}  (a caminho: {})",
+        decimal(little(rate, rtt.mean), 2),
+        config.clients * config.in_flight
+    );
+}
+
+/// A lei de Little: quantos datagramas estavam a caminho, em média, pela
+/// vazão e pelo RTT médio. Tem de dar perto de `clientes × em voo`; bem menos
+/// quer dizer que o relógio do RTT começa tarde ou para cedo.
+fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
+    per_second * mean_rtt_us / 1e6
 }
 
 /// A thread de um cliente não pôde ser criada. O erro do sistema (`EAGAIN`)
