@@ -275,7 +275,7 @@ pub struct Output {
     pub status: ExitStatus,
     /// A saída padrão, em bytes.
     pub stdout: Vec<u8>,
-    /// A saída de erros, como texto.
+    /// A saída de erro, como texto.
     pub stderr: String,
 }
 
@@ -463,7 +463,7 @@ pub fn ask_udp(server: &Server, message: &[u8]) -> Vec<u8> {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("socket UDP");
     socket
         .set_read_timeout(Some(Duration::from_millis(100)))
-        .expect("timeout");
+        .expect("não foi possível ajustar o tempo-limite");
     if let Err(err) = socket.send_to(message, server.addr) {
         panic!("não foi possível enviar {}: {err}", summary(message));
     }
@@ -504,7 +504,9 @@ pub fn assert_udp_reply(server: &Server, message: &[u8], expected: &[u8]) {
 /// falha, que resposta se esperava.
 #[track_caller]
 pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, SocketAddr) {
-    socket.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    socket
+        .set_read_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
     let mut buffer = vec![0u8; 65536];
     match socket.recv_from(&mut buffer) {
         Ok((n, from)) => {
@@ -522,8 +524,12 @@ pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, Socket
 /// escrever.
 pub fn connect_tcp(server: &Server) -> std::net::TcpStream {
     let stream = std::net::TcpStream::connect_timeout(&server.addr, PATIENCE).expect("connect");
-    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
-    stream.set_write_timeout(Some(PATIENCE)).expect("timeout");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
+    stream
+        .set_write_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
     stream
 }
 

@@ -250,15 +250,17 @@ fn programas_das_notas_em_rust_sao_curtos() {
 // Cada linha das quatro listagens principais explicada onde o livro a mostra:
 // num trecho incluído depois da listagem inteira, ou citada entre crases no
 // texto. O relatório (cargo test -p avaliacao --test livro -- --nocapture)
-// lista o que falta. A meta é 90 % em todas; o mínimo de cada uma é o que o
-// livro cumpre hoje (os arquivos UDP vão mudar, e o texto deles virá junto).
+// lista o que falta. A meta é 90 % em todas; o mínimo de cada servidor é o
+// que o livro cumpre hoje, para não voltar atrás (o servidor UDP está inteiro
+// explicado: uma linha nova nele precisa de texto no livro). Os dois clientes
+// estão mudando; os mínimos deles sobem quando o código assentar.
 #[test]
 fn cada_linha_das_quatro_listagens_e_explicada() {
     let mut failures = Vec::new();
     for (listing, minimum) in [
-        ("udp-echo/src/server.rs", 85.0),
+        ("udp-echo/src/server.rs", 100.0),
         ("udp-echo/src/client.rs", 90.0),
-        ("tcp-echo/src/server.rs", 95.0),
+        ("tcp-echo/src/server.rs", 97.0),
         ("tcp-echo/src/client.rs", 95.0),
     ] {
         let measured = coverage(&workspace_root(), listing);
