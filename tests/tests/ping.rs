@@ -72,7 +72,7 @@ fn respostas_atrasadas_e_duplicadas_sao_reconhecidas() {
                     fake.send_to(&reply, from).unwrap();
                 }
                 2 => {
-                    // Tempo limite do pinger: 0,3 s. Esta chega com 0,65 s.
+                    // Tempo-limite do pinger: 0,3 s. Esta chega com 0,65 s.
                     thread::sleep(Duration::from_millis(650));
                     fake.send_to(&reply, from).unwrap();
                 }

@@ -168,7 +168,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     for _ in 0..config.clients {
         let socket = common::udp::client_socket(server)?;
         common::udp::set_read_timeout(&socket, Duration::from_millis(20))
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let job = Job {
             socket,
             server,

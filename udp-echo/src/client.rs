@@ -38,7 +38,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
     common::udp::set_read_timeout(&socket, config.timeout)
-        .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+        .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
     // ANCHOR_END: socket
     // ANCHOR: input
     let message = match &config.sentence {
@@ -148,8 +148,9 @@ pub fn ask(
 /// texto: o servidor aceita qualquer byte, e o cliente também.
 fn read_sentence() -> Result<Vec<u8>, Error> {
     if io::stdin().is_terminal() {
-        print!("Digite uma frase em minúsculas: ");
-        let _ = io::stdout().flush();
+        // Na saída de erro, como o convite do cliente TCP: a saída padrão
+        // fica só com a resposta (`udp-echo cliente > resposta.txt`).
+        eprint!("Digite uma frase em minúsculas: ");
     }
     let mut line = Vec::new();
     let read = io::stdin()
@@ -190,7 +191,7 @@ fn wait_reply(
             return Ok(None);
         }
         common::udp::set_read_timeout(socket, remaining)
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         // ANCHOR_END: deadline
         // ANCHOR: from_server
         match common::udp::recv_from(socket, &mut buffer) {

@@ -170,7 +170,7 @@ fn listen(
             return Ok(false);
         }
         common::udp::set_read_timeout(socket, remaining)
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let datagram = match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) => datagram,
             Err(err) if is_timeout(&err) => return Ok(false),
