@@ -253,7 +253,7 @@ fn programas_das_notas_em_rust_sao_curtos() {
 // lista o que falta. A meta é 90 % em todas; o mínimo de cada servidor é o
 // que o livro cumpre hoje, para não voltar atrás (o servidor UDP está inteiro
 // explicado: uma linha nova nele precisa de texto no livro). Os dois clientes
-// estão mudando; os mínimos deles sobem quando o código assentar.
+// têm os mínimos do que foi medido quando o código assentou.
 #[test]
 fn cada_linha_das_quatro_listagens_e_explicada() {
     let mut failures = Vec::new();
