@@ -48,6 +48,14 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 fn build_binaries() -> PathBuf {
+    build_programs("--bins")
+}
+
+/// Compila os programas dos dois capítulos (`what`: `--bins` ou
+/// `--examples`) com o mesmo cargo e perfil que compilaram os testes, e
+/// devolve a pasta do perfil (`target/debug`). O `cargo build` não recompila
+/// o que já está em dia, e não deixa um programa velho ser testado.
+pub fn build_programs(what: &str) -> PathBuf {
     // O teste roda de target/<perfil>/deps/; os binários ficam em target/<perfil>/.
     let exe = std::env::current_exe().expect("caminho do executável do teste");
     let profile_dir = exe
@@ -62,17 +70,18 @@ fn build_binaries() -> PathBuf {
     };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args([
-            "build", "--quiet", "--bins", "-p", "udp-echo", "-p", "tcp-echo",
-        ])
+        .args(["build", "--quiet", what, "-p", "udp-echo", "-p", "tcp-echo"])
         .arg("--profile")
         .arg(profile)
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(workspace_root())
         .status()
-        .expect("não foi possível rodar o cargo para compilar os binários");
-    assert!(status.success(), "a compilação dos binários falhou");
+        .expect("não foi possível rodar o cargo para compilar os programas");
+    assert!(
+        status.success(),
+        "a compilação dos programas ({what}) falhou"
+    );
     profile_dir
 }
 

@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 
@@ -78,43 +78,11 @@ fn a_verificacao_pega_ancora_errada_arquivo_errado_e_codigo_colado() {
 // livro os mostra antes das listagens completas; aqui eles rodam de verdade,
 // pela loopback, um contra o outro e contra os nossos programas completos.
 
-/// O caminho de um exemplo, compilado (uma vez) com o mesmo cargo e perfil
-/// que compilaram os testes: `cargo build --examples` não recompila o que
-/// já está em dia, e não deixa um exemplo velho ser testado.
+/// O caminho de um exemplo, compilado (uma vez) como os programas dos
+/// testes (veja `avaliacao::build_programs`).
 fn example(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let dir = BUILT.get_or_init(|| {
-        let exe = std::env::current_exe().expect("caminho do executável do teste");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("pasta do perfil")
-            .to_path_buf();
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev",
-            Some(other) => other,
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "--examples",
-                "-p",
-                "udp-echo",
-                "-p",
-                "tcp-echo",
-            ])
-            .arg("--profile")
-            .arg(profile)
-            .arg("--target-dir")
-            .arg(profile_dir.parent().expect("pasta target"))
-            .current_dir(workspace_root())
-            .status()
-            .expect("não foi possível rodar o cargo para compilar os exemplos");
-        assert!(status.success(), "a compilação dos exemplos falhou");
-        profile_dir.join("examples")
-    });
+    let dir = BUILT.get_or_init(|| avaliacao::build_programs("--examples").join("examples"));
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
