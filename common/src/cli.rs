@@ -3,7 +3,7 @@
 //! O clap lê os argumentos, mas escreve a ajuda e os erros em inglês
 //! ("Usage:", "error: invalid value"). [`parse`] troca os títulos da ajuda e
 //! reescreve cada erro em uma frase em português; os conversores [`port`],
-//! [`seconds`], [`count_up_to`] e os outros conferem a faixa de cada valor e
+//! [`seconds`], [`short_time`], [`count_up_to`] e os outros conferem a faixa de cada valor e
 //! explicam em português o que esperavam: nenhum valor da linha de comando
 //! chega ao programa grande demais para ele.
 
@@ -11,6 +11,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use clap::builder::StyledStr;
+use clap::builder::styling::Styles;
 use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
 use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches};
 
@@ -39,10 +40,50 @@ where
 {
     let command = T::command();
     let name = command.get_name().to_string();
-    let matches = in_portuguese(command, &name)
+    let command = in_portuguese(command, &name);
+    let matches = command
+        .clone()
         .try_get_matches_from(args)
-        .map_err(|e| e.apply::<Portuguese>())?;
+        .map_err(|e| in_words(e, &command))?;
+    // `udp-echo ajuda servidor` é o mesmo que `udp-echo servidor --help`.
+    if let Some((HELP_SUBCOMMAND, asked)) = matches.subcommand() {
+        let mut argv = vec![name];
+        argv.extend(asked.get_one::<String>("SUBCOMANDO").cloned());
+        argv.push("--help".to_string());
+        return Err(match command.clone().try_get_matches_from(argv) {
+            Err(help) => in_words(help, &command),
+            // Não acontece: `--help` sempre termina a leitura dos argumentos.
+            Ok(_) => command.clone().error(ErrorKind::DisplayHelp, "").apply(),
+        });
+    }
     T::from_arg_matches(&matches).map_err(|e| e.apply::<Portuguese>())
+}
+
+/// O subcomando que mostra a ajuda (também: `help`).
+const HELP_SUBCOMMAND: &str = "ajuda";
+
+/// Passa o erro do clap para o formato em português. Quando o clap sugere um
+/// subcomando, ele sugere o nome e o apelido (`servidor, server`): fica só o
+/// nome em português.
+fn in_words(mut error: clap::error::Error, command: &Command) -> clap::error::Error<Portuguese> {
+    if let Some(ContextValue::Strings(suggested)) = error.get(ContextKind::SuggestedSubcommand) {
+        let names: Vec<String> = suggested
+            .iter()
+            .filter(|s| {
+                command
+                    .get_subcommands()
+                    .any(|c| c.get_name() == s.as_str())
+            })
+            .cloned()
+            .collect();
+        if !names.is_empty() {
+            error.insert(
+                ContextKind::SuggestedSubcommand,
+                ContextValue::Strings(names),
+            );
+        }
+    }
+    error.apply::<Portuguese>()
 }
 
 /// O comando com a ajuda em português: títulos, `-h`/`-V`, valores padrão e a
@@ -70,6 +111,14 @@ pub fn in_portuguese(command: Command, path: &str) -> Command {
                 .long("version")
                 .action(ArgAction::Version)
                 .help("Mostra a versão"),
+        );
+    }
+    if command.has_subcommands() {
+        command = command.subcommand(
+            Command::new(HELP_SUBCOMMAND)
+                .alias("help")
+                .about("Mostra esta ajuda, ou a de um subcomando (também: help)")
+                .arg(Arg::new("SUBCOMANDO").help("O subcomando cuja ajuda mostrar")),
         );
     }
     let mut command = command.mut_args(translate_arg).mut_subcommands(|sub| {
@@ -182,20 +231,44 @@ impl ErrorFormatter for Portuguese {
         .into_iter()
         .map(text)
         .find(|s| !s.is_empty());
+        // As cores da ajuda do clap: o clap as tira quando a saída não é um
+        // terminal ou quando a variável NO_COLOR existe.
+        let styles = Styles::styled();
+        let (red, green, bold) = (styles.get_error(), styles.get_valid(), styles.get_literal());
         if let Some(suggestion) = suggestion {
-            message.push_str(&format!("\n\n  dica: você quis dizer '{suggestion}'?"));
+            message.push_str(&format!(
+                "\n\n  {green}dica:{green:#} você quis dizer '{bold}{suggestion}{bold:#}'?"
+            ));
         }
         let usage = match error.get(ContextKind::Usage) {
-            Some(ContextValue::StyledStr(usage)) => usage.to_string().replace("Usage:", "Uso:"),
+            Some(ContextValue::StyledStr(usage)) => {
+                usage.ansi().to_string().replace("Usage:", "Uso:")
+            }
             _ => String::new(),
         };
-        let mut out = format!("erro: {message}\n");
+        let mut out = format!("{red}erro:{red:#} {message}\n");
         if !usage.is_empty() {
             out.push_str(&format!("\n{usage}\n"));
         }
-        out.push_str("\nPara mais informações, use '--help'.\n");
+        out.push_str(&format!(
+            "\nPara mais informações, use '{bold}--help{bold:#}'.\n"
+        ));
         StyledStr::from(out)
     }
+}
+
+/// Mostra um erro do programa na saída de erro: `erro: ...`, com o `erro:` em
+/// vermelho como nos erros da linha de comando, se a saída de erro é um
+/// terminal e a variável `NO_COLOR` não existe (<https://no-color.org>).
+pub fn print_error(error: &dyn std::fmt::Display) {
+    let colored = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let red = if colored {
+        *Styles::styled().get_error()
+    } else {
+        clap::builder::styling::Style::new()
+    };
+    eprintln!("{red}erro:{red:#} {error}");
 }
 
 /// Lê uma porta (0 a 65535; 0 pede ao sistema uma porta livre).
@@ -220,32 +293,79 @@ pub const MAX_SECONDS: u64 = 86_400;
 pub const MAX_MILLIS: u64 = 60_000;
 // ANCHOR_END: limits
 
-/// Lê um tempo em segundos (aceita frações, como `0.5`), de [`MIN_SECONDS`]
-/// a [`MAX_SECONDS`].
+/// Lê um tempo como `5`, `0.5s`, `200ms` ou `2min` (aceita vírgula: `0,5s`),
+/// de [`MIN_SECONDS`] a [`MAX_SECONDS`]. Sem unidade, são segundos, como no
+/// `ping -W 5` do sistema.
 pub fn seconds(text: &str) -> Result<Duration, String> {
     let invalid = || {
         format!(
-            "o tempo deve ser um número de segundos de 0.001 (1 ms) a {MAX_SECONDS} (um dia), \
-             como 1 ou 0.5"
+            "o tempo deve ser de 1ms a {MAX_SECONDS}s (um dia), como 5s, 0.5s ou 200ms              (sem unidade: segundos)"
         )
     };
-    let seconds: f64 = text.replace(',', ".").parse().map_err(|_| invalid())?;
-    // A comparação é falsa para NaN: ele também é recusado.
-    if !(MIN_SECONDS..=MAX_SECONDS as f64).contains(&seconds) {
+    let time = duration(text, Unit::Seconds).ok_or_else(invalid)?;
+    if time < Duration::from_millis(1) || time > Duration::from_secs(MAX_SECONDS) {
         return Err(invalid());
     }
-    Duration::try_from_secs_f64(seconds).map_err(|_| invalid())
+    Ok(time)
 }
 
-/// Lê um tempo em milissegundos: um inteiro de 0 a [`MAX_MILLIS`].
-pub fn millis(text: &str) -> Result<Duration, String> {
-    match text.parse::<u64>() {
-        Ok(ms) if ms <= MAX_MILLIS => Ok(Duration::from_millis(ms)),
-        _ => Err(format!(
-            "o tempo deve ser um número inteiro de milissegundos de 0 a {MAX_MILLIS} \
-             (um minuto), como 200"
-        )),
+/// Lê um intervalo ou atraso curto, de 0 a [`MAX_MILLIS`] ms, **com a
+/// unidade**: `200ms`, `1s`, `1.5s` (só o `0` dispensa a unidade). Estas
+/// opções já foram em milissegundos e sem unidade; exigir a unidade evita que
+/// um `--atraso 50` antigo vire, em silêncio, 50 segundos.
+pub fn short_time(text: &str) -> Result<Duration, String> {
+    let invalid = || {
+        format!(
+            "o tempo deve ter a unidade e ir de 0 a {}s (um minuto), como 200ms ou 1.5s",
+            MAX_MILLIS / 1000
+        )
+    };
+    let time = match duration(text, Unit::Required) {
+        Some(time) => time,
+        None if duration(text, Unit::Seconds).is_some() => {
+            return Err(format!(
+                "falta a unidade: escreva {0}ms (milissegundos) ou {0}s (segundos)",
+                text.trim()
+            ));
+        }
+        None => return Err(invalid()),
+    };
+    if time > Duration::from_millis(MAX_MILLIS) {
+        return Err(invalid());
     }
+    Ok(time)
+}
+
+/// O que um número sem unidade quer dizer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    /// Segundos.
+    Seconds,
+    /// Nada: só `0` vale sem unidade.
+    Required,
+}
+
+/// Um número (com ponto ou vírgula) seguido de `ms`, `s` ou `min`. `None` se
+/// não é isso, se é negativo, NaN ou grande demais para um `Duration`.
+fn duration(text: &str, bare: Unit) -> Option<Duration> {
+    let text = text.trim().replace(',', ".");
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    // Só algarismos e um ponto: nada de `1e9`, `inf`, `-1` ou `+1`.
+    if number.is_empty() || number.matches('.').count() > 1 || number == "." {
+        return None;
+    }
+    let value: f64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "min" => value * 60.0,
+        "" if bare == Unit::Seconds || value == 0.0 => value,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// Lê uma probabilidade, de 0 a 1 (aceita vírgula: `0,3`).
@@ -294,26 +414,56 @@ mod tests {
         assert_eq!(seconds("0,5"), Ok(Duration::from_millis(500)));
         assert_eq!(seconds("0.001"), Ok(Duration::from_millis(1)));
         assert_eq!(seconds("86400"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(seconds("200ms"), Ok(Duration::from_millis(200)));
+        assert_eq!(seconds("1s"), Ok(Duration::from_secs(1)));
+        assert_eq!(seconds("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(seconds("2min"), Ok(Duration::from_secs(120)));
+        assert_eq!(seconds(" 3 s "), Ok(Duration::from_secs(3)));
         for bad in [
             "0",
+            "0ms",
             "-1",
+            "+1",
             "NaN",
             "inf",
+            "1e3",
             "0.0000005",
             "0.0009",
+            "0.5ms",
             "86400.5",
             "1e19",
+            "1.2.3",
+            ".",
+            "s",
+            "5h",
+            "5 segundos",
+            "",
         ] {
             assert!(
-                seconds(bad).unwrap_err().contains("de 0.001 (1 ms)"),
+                seconds(bad).unwrap_err().contains("de 1ms a 86400s"),
                 "{bad}"
             );
         }
-        assert_eq!(millis("200"), Ok(Duration::from_millis(200)));
-        assert_eq!(millis("0"), Ok(Duration::ZERO));
-        assert!(millis("-1").is_err());
-        assert!(millis("60001").unwrap_err().contains("de 0 a 60000"));
-        assert!(millis("18446744073709551615").is_err());
+        assert_eq!(short_time("200ms"), Ok(Duration::from_millis(200)));
+        assert_eq!(short_time("0"), Ok(Duration::ZERO));
+        assert_eq!(short_time("0ms"), Ok(Duration::ZERO));
+        assert_eq!(short_time("1,5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(short_time("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(short_time("1min"), Ok(Duration::from_secs(60)));
+        assert_eq!(
+            short_time("200").unwrap_err(),
+            "falta a unidade: escreva 200ms (milissegundos) ou 200s (segundos)"
+        );
+        for bad in [
+            "-1ms",
+            "61s",
+            "2min",
+            "abc",
+            "18446744073709551615ms",
+            "NaNms",
+        ] {
+            assert!(short_time(bad).unwrap_err().contains("de 0 a 60s"), "{bad}");
+        }
         assert_eq!(probability("0,3"), Ok(0.3));
         assert!(probability("1.5").is_err());
         assert!(probability("NaN").is_err());

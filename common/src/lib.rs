@@ -13,12 +13,14 @@
 //! - [`error`]: erros explicados em português, prontos para o usuário.
 //! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
 //! - [`log`] e [`shutdown`]: o registro dos servidores e o Ctrl+C.
-//! - [`stats`]: as contas dos subcomandos `bench` (percentis, vazão).
+//! - [`stats`]: as contas dos subcomandos `bench` (percentis, vazão, progresso).
+//! - [`report`]: o resultado dos `bench` para outro programa ler (`--formato`).
 
 pub mod address;
 pub mod cli;
 pub mod error;
 pub mod log;
+pub mod report;
 pub mod shutdown;
 pub mod stats;
 pub mod tcp;

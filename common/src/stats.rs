@@ -1,10 +1,11 @@
 //! As contas dos subcomandos `bench`: percentis do tempo de ida e volta (RTT),
 //! vazão, e números escritos do jeito brasileiro (`1 234 567`, `12,5`).
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Tempos de ida e volta medidos, em microssegundos.
 #[derive(Debug, Default, Clone)]
@@ -90,8 +91,69 @@ pub struct Summary {
     pub mdev: f64,
 }
 
-/// O progresso de um `bench`: a cada segundo, uma linha na saída de erro com
-/// quanto `progress` andou nesse segundo (`  3 s:   84 210 respostas/s`).
+/// O que um `bench` conta no progresso, e como mostrar a taxa.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    /// Respostas certas (`84 210 respostas/s`).
+    Replies,
+    /// Bytes ecoados, mostrados em MiB (`256,3 MiB/s`), a unidade do resultado.
+    Bytes,
+    /// Conexões completas (`1 234 conexões/s`).
+    Connections,
+}
+
+impl Unit {
+    /// O nome do que é contado, no plural.
+    fn name(self) -> &'static str {
+        match self {
+            Unit::Replies => "respostas",
+            Unit::Bytes => "MiB",
+            Unit::Connections => "conexões",
+        }
+    }
+
+    /// Uma quantidade em texto, na unidade do resultado (`12 000`, `768,0`).
+    fn amount(self, count: u64) -> String {
+        match self {
+            Unit::Bytes => decimal(count as f64 / MIB, 1),
+            Unit::Replies | Unit::Connections => thousands(count),
+        }
+    }
+
+    /// Uma taxa em texto (`84 210 respostas/s`, `256,3 MiB/s`).
+    fn rate(self, per_second: f64) -> String {
+        let amount = match self {
+            Unit::Bytes => decimal(per_second / MIB, 1),
+            Unit::Replies | Unit::Connections => thousands(per_second as u64),
+        };
+        format!("{amount} {}/s", self.name())
+    }
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Até onde o `bench` vai: um tempo (`--duracao`) ou uma quantidade
+/// (`--contagem`, `--mib`), para o progresso dizer onde a medida está.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Plan {
+    /// Medir por este tempo.
+    For(Duration),
+    /// Até contar isto (na unidade do progresso).
+    Until(u64),
+}
+
+/// O progresso de um `bench`, na saída de erro, a cada segundo: o tempo
+/// passado (e o total, se a medida é por tempo), quanto já foi feito (e o
+/// total, se é por quantidade) e a taxa **naquele último intervalo**, na
+/// unidade do resultado:
+///
+/// ```text
+///   3,0 s de 5,0 s   84 210 respostas/s
+///   3,0 s   768,0 de 1024,0 MiB          256,3 MiB/s
+/// ```
+///
+/// Num terminal, a linha é reescrita no lugar; num arquivo, vira uma linha por
+/// segundo. Ao parar, mostra o último pedaço de intervalo também.
 #[derive(Debug)]
 pub struct Ticker {
     stop: Arc<AtomicBool>,
@@ -99,32 +161,75 @@ pub struct Ticker {
 }
 
 impl Ticker {
-    /// Começa a mostrar o progresso, numa thread.
-    pub fn start(progress: Arc<AtomicU64>, unit: &'static str) -> Ticker {
+    /// Começa a mostrar o progresso de `progress`, numa thread.
+    pub fn start(progress: Arc<AtomicU64>, unit: Unit, plan: Plan) -> Ticker {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let handle = thread::spawn(move || {
-            let mut last = 0;
-            for second in 1.. {
-                // Dez esperas curtas, para parar logo quando o bench acaba.
-                for _ in 0..10 {
-                    thread::sleep(Duration::from_millis(100));
-                    if flag.load(Ordering::Relaxed) {
-                        return;
-                    }
+            let terminal = std::io::stderr().is_terminal();
+            let started = Instant::now();
+            let (mut last_count, mut last_time) = (0, started);
+            let mut show = |last: bool| {
+                let now = Instant::now();
+                let count = progress.load(Ordering::Relaxed);
+                let interval = now - last_time;
+                // Um último pedaço curto demais daria uma taxa sem sentido.
+                if last && (interval < Duration::from_millis(20) || count == last_count) {
+                    return;
                 }
-                let now = progress.load(Ordering::Relaxed);
-                eprintln!("  {second:>3} s: {:>14} {unit}", thousands(now - last));
-                last = now;
+                let rate = per_second(count - last_count, interval);
+                let line = progress_line(unit, plan, now - started, count, rate);
+                if terminal {
+                    eprint!("\r{line}\x1b[K");
+                } else {
+                    eprintln!("{line}");
+                }
+                (last_count, last_time) = (count, now);
+            };
+            let mut next = started + Duration::from_secs(1);
+            loop {
+                // Esperas curtas, para parar logo quando o bench acaba.
+                thread::sleep(Duration::from_millis(50).min(next - Instant::now().min(next)));
+                if flag.load(Ordering::Relaxed) {
+                    show(true);
+                    if terminal && last_time != started {
+                        eprintln!();
+                    }
+                    return;
+                }
+                if Instant::now() >= next {
+                    show(false);
+                    next += Duration::from_secs(1);
+                }
             }
         });
         Ticker { stop, handle }
     }
 
-    /// Para de mostrar o progresso.
+    /// Para de mostrar o progresso (mostrando o último pedaço).
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.handle.join();
+    }
+}
+
+/// Uma linha de progresso (veja [`Ticker`]).
+pub fn progress_line(unit: Unit, plan: Plan, elapsed: Duration, count: u64, rate: f64) -> String {
+    let seconds = |d: Duration| decimal(d.as_secs_f64(), 1);
+    let rate = unit.rate(rate);
+    match plan {
+        Plan::For(total) => format!(
+            "  {} s de {} s   {rate:>18}",
+            seconds(elapsed),
+            seconds(total)
+        ),
+        Plan::Until(total) => format!(
+            "  {} s   {} de {} {}   {rate:>18}",
+            seconds(elapsed),
+            unit.amount(count),
+            unit.amount(total),
+            unit.name()
+        ),
     }
 }
 
@@ -173,6 +278,35 @@ mod tests {
         assert!((summary.mean - 50.5).abs() < 1e-9);
         assert!((summary.mdev - 28.866).abs() < 1e-3, "{}", summary.mdev);
         assert_eq!(Latencies::default().summary().p99, 0);
+    }
+
+    #[test]
+    fn linha_de_progresso_diz_onde_a_medida_esta() {
+        let second = Duration::from_secs(3);
+        assert_eq!(
+            progress_line(
+                Unit::Replies,
+                Plan::For(Duration::from_secs(5)),
+                second,
+                250_000,
+                84_210.7
+            ),
+            "  3,0 s de 5,0 s   84 210 respostas/s"
+        );
+        assert_eq!(
+            progress_line(Unit::Replies, Plan::Until(50_000), second, 12_000, 4_000.0),
+            "  3,0 s   12 000 de 50 000 respostas    4 000 respostas/s"
+        );
+        assert_eq!(
+            progress_line(
+                Unit::Bytes,
+                Plan::Until(1 << 30),
+                second,
+                768 << 20,
+                256.3 * MIB
+            ),
+            "  3,0 s   768,0 de 1024,0 MiB          256,3 MiB/s"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::Error;
 ///   tempo, uma fila curta faz o sistema descartar SYNs, e o cliente só tenta
 ///   de novo depois de 1 s. O Linux limita o valor a `net.core.somaxconn`.
 pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
-    let fail = |err: io::Error| Error::io(format!("não foi possível usar {address} (TCP)"), &err);
+    let fail = |err: io::Error| crate::error::tcp_listen_failed(address, &err);
     let socket = Socket::new(
         Domain::for_address(address),
         Type::STREAM,
@@ -90,7 +90,7 @@ pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
 /// Conecta a um servidor (`connect`), tentando cada endereço da lista em ordem
 /// e desistindo de cada um depois de `timeout`.
 ///
-/// Sem o limite de tempo, um `connect` para um IP que não responde esperaria
+/// Sem o tempo-limite, um `connect` para um IP que não responde esperaria
 /// os reenvios do SYN feitos pelo sistema: mais de 2 minutos no Linux.
 pub fn connect(addresses: &[SocketAddr], timeout: Duration) -> Result<TcpStream, Error> {
     let mut last_error = Error::new("nenhum endereço para conectar");
@@ -254,6 +254,56 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("já está em uso"), "{err}");
+        // No Linux, a mensagem sabe que há um servidor escutando na porta.
+        if cfg!(target_os = "linux") {
+            assert!(err.contains("escuta nessa porta; encerre-o"), "{err}");
+        }
+    }
+
+    /// Deixa a porta de um servidor **sem** `SO_REUSEADDR` (como o das notas)
+    /// presa em `TIME_WAIT`: o servidor fecha a conexão primeiro e para de
+    /// escutar. Devolve o endereço. (O `TcpListener::bind` do std liga
+    /// `SO_REUSEADDR` sozinho fora do Windows; por isso o socket2 aqui.)
+    #[cfg(target_os = "linux")]
+    fn port_in_time_wait_without_reuseaddr() -> SocketAddr {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        assert!(!socket.reuse_address().unwrap());
+        socket
+            .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        socket.listen(1).unwrap();
+        let listener: TcpListener = socket.into();
+        let address = listener.local_addr().unwrap();
+        let mut client = TcpStream::connect(address).unwrap();
+        let (server_side, _) = listener.accept().unwrap();
+        drop(server_side); // o servidor fecha primeiro (FIN)...
+        drop(listener); // ...e para de escutar
+        client
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(client.read(&mut [0u8; 1]).unwrap(), 0, "o FIN do servidor");
+        drop(client); // o FIN do cliente leva o lado do servidor a TIME_WAIT
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while crate::error::tcp_port_holder(address.port()) != crate::error::PortHolder::TimeWait {
+            assert!(Instant::now() < deadline, "a porta não chegou a TIME_WAIT");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        address
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn porta_presa_em_time_wait_sem_reuseaddr_pede_para_esperar() {
+        let address = port_in_time_wait_without_reuseaddr();
+        // Nem com SO_REUSEADDR no novo socket: o Linux exige a opção nos dois.
+        let err = listen(address, 16).unwrap_err().to_string();
+        assert!(err.contains("já está em uso"), "{err}");
+        assert!(
+            err.contains("nenhum programa escuta nessa porta")
+                && err.contains("TIME_WAIT")
+                && err.contains("espere até um minuto"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -43,10 +43,11 @@ pub fn max_payload(address: SocketAddr) -> usize {
 /// Cria um socket UDP e o liga (`bind`) a `address`.
 ///
 /// - Porta 0 pede ao sistema uma porta livre; [`UdpSocket::local_addr`] diz qual.
-/// - **Sem `SO_REUSEADDR`**: em UDP, no Linux, essa opção deixaria dois
-///   servidores ligarem na mesma porta ao mesmo tempo, e os datagramas seriam
-///   divididos entre eles. Sem ela, o segundo servidor recebe "endereço em uso",
-///   que é o que queremos.
+/// - **Sem `SO_REUSEADDR`**: em UDP, no Linux, essa opção (ligada nos dois)
+///   deixaria dois servidores ligarem na mesma porta ao mesmo tempo, e o mais
+///   novo receberia **todos** os datagramas (de um endereço comum; só
+///   `SO_REUSEPORT` os reparte): o mais antigo ficaria mudo, sem erro nenhum.
+///   Sem ela, o segundo servidor recebe "endereço em uso", que é o que queremos.
 /// - Em IPv6, `IPV6_V6ONLY` é desligado de propósito: um servidor em `::`
 ///   atende também clientes IPv4 (que aparecem como `::ffff:127.0.0.1`), onde o
 ///   sistema permite. O padrão varia entre sistemas, por isso é explícito.

@@ -7,7 +7,7 @@
 #
 # Precisa de Linux, bash, cargo e tcpdump (Debian/Ubuntu: apt-get install -y
 # tcpdump). O tcpdump precisa de root: o script usa sudo se não for root.
-# Cada etapa tem limite de tempo, e os processos em segundo plano são sempre
+# Cada etapa tem tempo-limite, e os processos em segundo plano são sempre
 # encerrados no fim, mesmo em caso de erro ou Ctrl+C.
 
 set -euo pipefail

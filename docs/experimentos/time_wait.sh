@@ -48,6 +48,8 @@ P=$(porta_livre)
 "$SERVIDOR_RUST" servidor --porta "$P" >/dev/null 2>&1 & PID=$!
 espera_porta "$P"
 "$CLIENTE_RUST" cliente --porta "$P" ola 2>/dev/null | sed 's/^/resposta: /'
+echo "com ele ainda rodando, um segundo servidor nosso tenta a mesma porta:"
+tenta_rust "$P"
 sleep 0.2; kill -INT "$PID"; wait "$PID" 2>/dev/null
 echo "conexões em TIME_WAIT na porta: $(time_wait "$P"), do lado do $(lado "$P")"
 echo "o servidor das notas (sem SO_REUSEADDR) tenta a mesma porta:"

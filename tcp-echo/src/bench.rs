@@ -28,7 +28,8 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stats::{Latencies, Ticker, decimal, per_second, thousands};
+use common::report::{Fields, Format, Value};
+use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
 use common::{Error, out};
 
 /// O que medir (os nomes são os da linha de comando; veja o começo do arquivo).
@@ -42,10 +43,13 @@ pub enum Mode {
 
 impl Mode {
     /// O nome do modo na linha de comando (`uma-por-conexao`).
-    fn name(self) -> String {
-        clap::ValueEnum::to_possible_value(&self)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Ping => "ping",
+            Mode::Fluxo => "fluxo",
+            Mode::Conexoes => "conexoes",
+            Mode::UmaPorConexao => "uma-por-conexao",
+        }
     }
 }
 
@@ -77,6 +81,8 @@ pub struct Config {
     pub hold: Duration,
     /// Limite para conectar e para cada leitura.
     pub timeout: Duration,
+    /// Como mostrar o resultado: tabela, `chave=valor` ou JSON.
+    pub format: Format,
     /// Modo fluxo: o `TCP_INFO` gravado e o leitor lento (veja `observe.rs`).
     pub observe: crate::observe::Observe,
 }
@@ -156,12 +162,15 @@ pub fn run(config: &Config) -> Result<(), Error> {
         addresses[0],
         plural(config.connections, "conexão", "conexões")
     );
+    // O primeiro Ctrl+C para os envios; o resultado do que foi medido sai igual.
+    common::shutdown::stop_on_ctrl_c();
     config
         .observe
         .check(config.mode == Mode::Fluxo && config.connections == 1)?;
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let ticker = Ticker::start(Arc::clone(&progress), unit(config.mode));
+    let (unit, plan) = progress_of(config);
+    let ticker = Ticker::start(Arc::clone(&progress), unit, plan);
     let barrier = Arc::new(Barrier::new(config.connections));
     let mut workers = Vec::new();
     for _ in 0..config.connections {
@@ -257,10 +266,11 @@ impl Job {
     }
 
     fn may_send(&self, sent: u64) -> bool {
-        match self.count {
+        let planned = match self.count {
             Some(count) => sent < count,
             None => Instant::now() < self.deadline,
-        }
+        };
+        planned && !common::shutdown::interrupted()
     }
 
     // ANCHOR: ping
@@ -308,17 +318,19 @@ impl Job {
         let recording = self.observe.start(&writer, &written)?;
         // Escreve numa thread e lê nesta: se uma só thread escrevesse tudo
         // antes de ler, os buffers dos dois lados encheriam e tudo pararia.
-        let sender = thread::spawn(move || -> io::Result<()> {
+        // Devolve quantos bytes enviou: menos que `total` se o Ctrl+C parou o envio.
+        let sender = thread::spawn(move || -> io::Result<u64> {
             let chunk = pattern(0, 64 * 1024 + 26);
             let mut offset = 0u64;
-            while offset < total {
+            while offset < total && !common::shutdown::interrupted() {
                 let start = (offset % 26) as usize;
                 let len = (total - offset).min(64 * 1024) as usize;
                 writer.write_all(&chunk[start..start + len])?;
                 offset += len as u64;
                 written.store(offset, Ordering::Relaxed);
             }
-            writer.shutdown(Shutdown::Write)
+            writer.shutdown(Shutdown::Write)?;
+            Ok(offset)
         });
         let expected = pattern(0, 64 * 1024 + 26).to_ascii_uppercase();
         let mut buffer = vec![0u8; 64 * 1024];
@@ -326,7 +338,12 @@ impl Job {
         let (reading_since, mut paused) = (Instant::now(), false);
         loop {
             self.observe.pace(reading_since, received, &mut paused);
-            let n = stream.read(&mut buffer)?;
+            let n = match stream.read(&mut buffer) {
+                // O Ctrl+C interrompe o `read`; o envio para sozinho, e a
+                // leitura segue até o eco do que já foi enviado.
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
             if n == 0 {
                 break;
             }
@@ -346,19 +363,18 @@ impl Job {
             received += n as u64;
             self.progress.fetch_add(n as u64, Ordering::Relaxed);
         }
-        sender
+        let sent = sender
             .join()
             .map_err(|_| io::Error::other("thread de envio"))??;
         if let Some(recording) = recording {
             recording.finish()?;
         }
         tally.bytes += received;
-        if received == total && tally.wrong == 0 {
+        if received == sent && tally.wrong == 0 {
             tally.answered += 1;
-        } else if received < total {
-            tally.wrong(|| {
-                format!("o servidor fechou depois de ecoar {received} dos {total} bytes")
-            });
+        } else if received < sent {
+            tally
+                .wrong(|| format!("o servidor fechou depois de ecoar {received} dos {sent} bytes"));
         }
         Ok(())
     }
@@ -386,7 +402,15 @@ impl Job {
             }
             Err(err) => return Err(err),
         };
-        thread::sleep(self.hold);
+        // Segura as conexões; o Ctrl+C encurta a espera.
+        let until = Instant::now() + self.hold;
+        while Instant::now() < until && !common::shutdown::interrupted() {
+            thread::sleep(
+                until
+                    .saturating_duration_since(Instant::now())
+                    .min(Duration::from_millis(50)),
+            );
+        }
         match ask(&mut stream, b"segunda linha\n")? {
             Ok(()) => tally.second_answered += 1,
             Err(reply) => tally.wrong(|| format!("à segunda linha veio {reply}")),
@@ -473,12 +497,21 @@ fn pattern(offset: usize, size: usize) -> Vec<u8> {
         .collect()
 }
 
-fn unit(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Ping => "respostas/s",
-        Mode::Fluxo => "bytes/s",
-        Mode::Conexoes => "conexões respondidas",
-        Mode::UmaPorConexao => "conexões/s",
+/// O que o progresso conta em cada modo, e até onde a medida vai.
+fn progress_of(config: &Config) -> (Unit, Plan) {
+    let connections = config.connections as u64;
+    let per_count = |unit| match config.count {
+        Some(count) => (unit, Plan::Until(count * connections)),
+        None => (unit, Plan::For(config.duration)),
+    };
+    match config.mode {
+        Mode::Ping => per_count(Unit::Replies),
+        Mode::UmaPorConexao => per_count(Unit::Connections),
+        Mode::Fluxo => (
+            Unit::Bytes,
+            Plan::Until(config.mebibytes * 1024 * 1024 * connections),
+        ),
+        Mode::Conexoes => (Unit::Connections, Plan::Until(connections)),
     }
 }
 
@@ -490,12 +523,44 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let seconds = elapsed.as_secs_f64();
     let mib_per_s = per_second(total.bytes, elapsed) / (1024.0 * 1024.0);
     let rate = per_second(total.answered, elapsed);
+    let interrupted = common::shutdown::interrupted();
+    if config.format != Format::Texto {
+        Fields::default()
+            .with("protocolo", Value::Text("tcp"))
+            .with("modo", Value::Text(config.mode.name()))
+            .with("conexoes", Value::Count(config.connections as u64))
+            .with("em_voo", Value::Count(config.in_flight as u64))
+            .with("tamanho", Value::Count(config.size as u64))
+            .with("segundos", Value::Number(seconds, 3))
+            .with("interrompido", Value::Flag(interrupted))
+            .with("conexoes_feitas", Value::Count(total.connections))
+            .with("respondidos", Value::Count(total.answered))
+            .with("errados", Value::Count(total.wrong))
+            .with("erros", Value::Count(total.errors))
+            .with("segunda_linha", Value::Count(total.second_answered))
+            .with("por_segundo", Value::Number(rate, 0))
+            .with("bytes", Value::Count(total.bytes))
+            .with("mib_por_segundo", Value::Number(mib_per_s, 1))
+            .with("p50_us", Value::Count(rtt.p50.into()))
+            .with("p99_us", Value::Count(rtt.p99.into()))
+            .with("max_us", Value::Count(rtt.max.into()))
+            .with("janela_us", Value::Count(window_us))
+            .with("media_us", Value::Number(rtt.mean, 1))
+            .with("a_caminho_medido", Value::Number(little(rate, rtt.mean), 2))
+            .print(config.format);
+        return;
+    }
     out!();
     out!(
-        "Resultado: TCP, modo {}, {}, {} s",
+        "Resultado: TCP, modo {}, {}, {} s{}",
         config.mode.name(),
         plural(config.connections, "conexão", "conexões"),
-        decimal(seconds, 2)
+        decimal(seconds, 2),
+        if interrupted {
+            " (interrompido pelo Ctrl+C)"
+        } else {
+            ""
+        }
     );
     out!(
         "  conexões feitas      {:>12}",
@@ -534,25 +599,21 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             out!("  {label:<21}{:>12} µs", thousands(micros.into()));
         }
     }
-    out!(
-        "RESULTADO protocolo=tcp modo={} conexoes={} em_voo={} tamanho={} segundos={seconds:.3} \
-         conexoes_feitas={} respondidos={} errados={} erros={} segunda_linha={} \
-         por_segundo={rate:.0} bytes={} mib_por_segundo={mib_per_s:.1} p50_us={} p99_us={} max_us={} \
-         janela_us={window_us}",
-        config.mode.name(),
-        config.connections,
-        config.in_flight,
-        config.size,
-        total.connections,
-        total.answered,
-        total.wrong,
-        total.errors,
-        total.second_answered,
-        total.bytes,
-        rtt.p50,
-        rtt.p99,
-        rtt.max,
-    );
+    if config.mode == Mode::Ping && !total.latencies.is_empty() {
+        out!(
+            "  respostas/s × RTT    {:>12}  (a caminho: {})",
+            decimal(little(rate, rtt.mean), 2),
+            config.connections * config.in_flight
+        );
+    }
+}
+
+/// A lei de Little: quantas mensagens estavam a caminho, em média, pela
+/// vazão e pelo RTT médio. No modo ping, tem de dar perto de
+/// `conexões × em voo`; bem menos quer dizer que o relógio do RTT começa
+/// tarde ou para cedo.
+fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
+    per_second * mean_rtt_us / 1e6
 }
 
 /// `1 conexão`, `2 conexões`.

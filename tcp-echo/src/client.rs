@@ -88,7 +88,7 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), 
                 )
             })?;
     }
-    receive(&stream, &sending)?;
+    let received = receive(&stream, &sending)?;
     // O servidor fechou a conexão. Normalmente a entrada já acabou, e o que
     // vale é o resultado do envio. Se ele fechou antes (uma recusa, o tempo
     // ocioso), a thread que envia pode estar parada esperando uma linha
@@ -97,7 +97,12 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), 
         Err(Error::new(
             "o servidor fechou a conexão antes do fim da entrada",
         ))
-    })
+    })?;
+    // Mandamos algo e o servidor fechou sem devolver nada: não é um eco.
+    if received == 0 && sending.bytes.load(Ordering::SeqCst) > 0 {
+        return Err(Error::new("o servidor fechou a conexão sem responder"));
+    }
+    Ok(())
 }
 // ANCHOR_END: converse
 
@@ -141,8 +146,10 @@ fn stop(stream: &TcpStream, err: Error) -> Error {
 /// Mostra o que o servidor devolver, assim que chega, até ele fechar a
 /// conexão (um `read` que devolve 0 bytes). Nada fica guardado além de um
 /// pedaço de 64 KiB: um servidor que mandasse sem parar não enche a memória.
-fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<(), Error> {
+/// Devolve quantos bytes recebeu.
+fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<u64, Error> {
     let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
     let mut last_byte = b'\n';
     // Quantos bytes tinham sido enviados quando chegou a última resposta, e
     // se o último `read` já esgotou o tempo com algo enviado sem resposta.
@@ -173,9 +180,10 @@ fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<(), Error> {
         };
         sent_when_answered = sending.bytes.load(Ordering::SeqCst);
         already_waited = false;
+        total += received.len() as u64;
         if !print_raw(received) {
             // Quem lia a saída foi embora (`| head`): não há a quem mostrar.
-            return Ok(());
+            return Ok(total);
         }
         last_byte = received[received.len() - 1];
     }
@@ -183,7 +191,7 @@ fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<(), Error> {
     if last_byte != b'\n' {
         print_raw(b"\n");
     }
-    Ok(())
+    Ok(total)
 }
 // ANCHOR_END: receive
 

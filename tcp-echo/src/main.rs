@@ -27,13 +27,13 @@ enum Command {
         #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
         address: String,
         /// Porta onde escutar (0: o sistema escolhe uma livre)
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
         /// Quantas conexões atender ao mesmo tempo; as demais são recusadas com um aviso (1 a 10000)
         #[arg(long = "max-conexoes", value_name = "N", default_value = "1024", value_parser = common::cli::count_up_to(10_000))]
         max_connections: u32,
-        /// Fecha uma conexão parada (sem receber nem conseguir enviar) por mais que isso, em segundos (0.001 a 86400)
-        #[arg(long = "ocioso", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
+        /// Fecha uma conexão parada (sem receber nem conseguir enviar) por mais que isso (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(long = "ocioso", value_name = "TEMPO", default_value = "300s", value_parser = common::cli::seconds)]
         idle_timeout: Duration,
         /// Tamanho da fila de conexões esperando o accept, o listen(1) das notas (1 a 65535)
         #[arg(long = "backlog", value_name = "N", default_value = "1024", value_parser = common::cli::count_up_to(65_535))]
@@ -46,10 +46,10 @@ enum Command {
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
         server: String,
         /// Porta do servidor
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quanto esperar para conectar e por cada resposta, em segundos (0.001 a 86400)
-        #[arg(long = "timeout", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        /// Quanto esperar para conectar e por cada resposta (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "5s", value_parser = common::cli::seconds)]
         timeout: Duration,
         /// A frase a enviar; sem ela, o cliente envia cada linha digitada até o fim da entrada
         #[arg(value_name = "FRASE")]
@@ -62,7 +62,7 @@ enum Command {
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
         server: String,
         /// Porta do servidor
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
         /// O que medir
         #[arg(long = "modo", value_name = "MODO", default_value = "ping")]
@@ -79,26 +79,29 @@ enum Command {
         /// Em quantos write cada mensagem é enviada (ping), para experimentar com o Nagle (1 a 1000)
         #[arg(long = "partes", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         parts: u32,
-        /// Por quanto tempo medir, em segundos (ping e uma-por-conexao; 0.001 a 86400)
-        #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        /// Por quanto tempo medir (ping e uma-por-conexao; 1ms a 86400s; sem unidade: segundos)
+        #[arg(long = "duracao", value_name = "TEMPO", default_value = "5s", value_parser = common::cli::seconds)]
         duration: Duration,
         /// Em vez da duração: quantas mensagens cada conexão envia (1 a 100000000)
-        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
+        #[arg(short = 'c', long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
         count: Option<u32>,
         /// Quantos MiB cada conexão envia (fluxo; 1 a 65536)
         #[arg(long = "mib", value_name = "N", default_value = "256", value_parser = common::cli::count_up_to(65_536))]
         mebibytes: u32,
-        /// Quanto tempo segurar as conexões antes da segunda linha, em segundos (conexoes; 0.001 a 86400)
-        #[arg(long = "espera", value_name = "SEG", default_value = "2", value_parser = common::cli::seconds)]
+        /// Quanto tempo segurar as conexões antes da segunda linha (conexoes; 1ms a 86400s; sem unidade: segundos)
+        #[arg(long = "espera", value_name = "TEMPO", default_value = "2s", value_parser = common::cli::seconds)]
         hold: Duration,
-        /// Limite para conectar e para cada resposta, em segundos (0.001 a 86400)
-        #[arg(long = "timeout", value_name = "SEG", default_value = "10", value_parser = common::cli::seconds)]
+        /// Limite para conectar e para cada resposta (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "10s", value_parser = common::cli::seconds)]
         timeout: Duration,
+        /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+        #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+        format: common::report::Format,
         /// Grava o que o kernel sabe da conexão (janela, RTT, retransmissões) a cada 2 ms, em CSV (fluxo; só Linux)
         #[arg(long = "tcp-info", value_name = "ARQUIVO.csv")]
         tcp_info: Option<std::path::PathBuf>,
-        /// Para de ler o eco por este tempo, depois do primeiro MiB, em segundos (fluxo; 0.001 a 86400)
-        #[arg(long = "pausa-leitura", value_name = "SEG", value_parser = common::cli::seconds)]
+        /// Para de ler o eco por este tempo, depois do primeiro MiB (fluxo; 1ms a 86400s; ex.: 2s, 500ms; sem unidade: segundos)
+        #[arg(long = "pausa-leitura", value_name = "TEMPO", value_parser = common::cli::seconds)]
         read_pause: Option<Duration>,
         /// Lê o eco devagar: no máximo tantos KiB por segundo (fluxo; 1 a 10000000)
         #[arg(long = "leitura-lenta", value_name = "KIB", value_parser = common::cli::count_up_to(10_000_000))]
@@ -146,6 +149,7 @@ fn main() -> ExitCode {
             mebibytes,
             hold,
             timeout,
+            format,
             tcp_info,
             read_pause,
             slow_read,
@@ -162,6 +166,7 @@ fn main() -> ExitCode {
             mebibytes: mebibytes.into(),
             hold,
             timeout,
+            format,
             observe: tcp_echo::observe::Observe {
                 tcp_info,
                 read_pause,
@@ -173,7 +178,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("erro: {err}");
+            common::cli::print_error(&err);
             ExitCode::FAILURE
         }
     }

@@ -146,7 +146,7 @@ fn reference_tcp() -> Running {
 /// Roda `program bench --porta P args` e devolve os campos da linha RESULTADO.
 fn measure(program: &str, server: &Running, args: &[&str]) -> Option<Vec<(String, f64)>> {
     let output = Command::new(binary(program))
-        .arg("bench")
+        .args(["bench", "--formato", "chave-valor"])
         .args(["--servidor", "127.0.0.1", "--porta"])
         .arg(server.addr.port().to_string())
         .args(args)

@@ -128,7 +128,8 @@ taxa=$(echo "$TAXA" | sed -E 's/^([0-9.]+)([kmg]?)bit$/\1 \u\2bit\/s/')
 # $trabalho/fluxo.txt e devolve o valor de uma chave da linha RESULTADO.
 fluxo_tcp() {
   local mib=$1; shift
-  dentro "$BIN_DIR/tcp-echo" bench --porta "$porta_tcp" --modo fluxo --mib "$mib" --timeout 30 "$@" \
+  dentro "$BIN_DIR/tcp-echo" bench --porta "$porta_tcp" --modo fluxo --mib "$mib" --timeout 30 \
+    --formato chave-valor "$@" \
     >"$trabalho/fluxo.txt" 2>"$trabalho/fluxo.err" || true
 }
 resultado() { grep -oE "(^| )$1=[^ ]+" "$trabalho/fluxo.txt" | head -1 | cut -d= -f2; }
@@ -145,7 +146,7 @@ experimento_perda() {
   echo "descarte_pct,udp_pct,tcp_pct,retransmitidos" >"$SAIDA/perda.csv"
   for perda in 0 1 5; do
     descarta "$(permil "$perda")"
-    dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5 --timeout 0.2 \
+    dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5ms --timeout 0.2 \
       >"$trabalho/ping.txt" || true
     local recebidos
     recebidos=$(grep -oE '[0-9]+ recebidos' "$trabalho/ping.txt" | cut -d' ' -f1)

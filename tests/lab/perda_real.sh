@@ -73,7 +73,7 @@ REGRAS
 echo "== nftables: descartando $PERDA % dos pacotes para as portas $porta_udp (UDP) e $porta_tcp (TCP)"
 echo
 echo "== UDP: $PINGS pings"
-dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5 --timeout 0.2 \
+dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5ms --timeout 0.2 \
   >"$trabalho/ping.txt" || true
 grep -E "Tempo esgotado" "$trabalho/ping.txt" | head -3 || true
 echo "..."

@@ -52,6 +52,14 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 fn build_binaries() -> PathBuf {
+    build_programs("--bins")
+}
+
+/// Compila os programas dos dois capítulos (`what`: `--bins` ou
+/// `--examples`) com o mesmo cargo e perfil que compilaram os testes, e
+/// devolve a pasta do perfil (`target/debug`). O `cargo build` não recompila
+/// o que já está em dia, e não deixa um programa velho ser testado.
+pub fn build_programs(what: &str) -> PathBuf {
     // O teste roda de target/<perfil>/deps/; os binários ficam em target/<perfil>/.
     let exe = std::env::current_exe().expect("caminho do executável do teste");
     let profile_dir = exe
@@ -66,17 +74,18 @@ fn build_binaries() -> PathBuf {
     };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args([
-            "build", "--quiet", "--bins", "-p", "udp-echo", "-p", "tcp-echo",
-        ])
+        .args(["build", "--quiet", what, "-p", "udp-echo", "-p", "tcp-echo"])
         .arg("--profile")
         .arg(profile)
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(workspace_root())
         .status()
-        .expect("não foi possível rodar o cargo para compilar os binários");
-    assert!(status.success(), "a compilação dos binários falhou");
+        .expect("não foi possível rodar o cargo para compilar os programas");
+    assert!(
+        status.success(),
+        "a compilação dos programas ({what}) falhou"
+    );
     profile_dir
 }
 
@@ -279,7 +288,7 @@ pub struct Output {
     pub status: ExitStatus,
     /// A saída padrão, em bytes.
     pub stdout: Vec<u8>,
-    /// A saída de erros, como texto.
+    /// A saída de erro, como texto.
     pub stderr: String,
 }
 
@@ -467,7 +476,7 @@ pub fn ask_udp(server: &Server, message: &[u8]) -> Vec<u8> {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("socket UDP");
     socket
         .set_read_timeout(Some(Duration::from_millis(100)))
-        .expect("timeout");
+        .expect("não foi possível ajustar o tempo-limite");
     if let Err(err) = socket.send_to(message, server.addr) {
         panic!("não foi possível enviar {}: {err}", summary(message));
     }
@@ -508,7 +517,9 @@ pub fn assert_udp_reply(server: &Server, message: &[u8], expected: &[u8]) {
 /// falha, que resposta se esperava.
 #[track_caller]
 pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, SocketAddr) {
-    socket.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    socket
+        .set_read_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
     let mut buffer = vec![0u8; 65536];
     match socket.recv_from(&mut buffer) {
         Ok((n, from)) => {
@@ -526,8 +537,12 @@ pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, Socket
 /// escrever.
 pub fn connect_tcp(server: &Server) -> std::net::TcpStream {
     let stream = std::net::TcpStream::connect_timeout(&server.addr, PATIENCE).expect("connect");
-    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
-    stream.set_write_timeout(Some(PATIENCE)).expect("timeout");
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
+    stream
+        .set_write_timeout(Some(PATIENCE))
+        .expect("não foi possível ajustar o tempo-limite");
     stream
 }
 
@@ -580,8 +595,8 @@ pub fn read_until_close(stream: &mut std::net::TcpStream) -> Vec<u8> {
     }
 }
 
-/// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (ms) e o
-/// tempo limite (s) dados.
+/// Roda `udp-echo ping` contra `port` com a contagem, o intervalo (em ms,
+/// sem a unidade: `"10"`) e o tempo-limite (s) dados.
 pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output {
     let port = port.to_string();
     let args = [
@@ -591,7 +606,7 @@ pub fn run_ping(port: u16, count: &str, interval: &str, timeout: &str) -> Output
         "--contagem",
         count,
         "--intervalo",
-        interval,
+        &format!("{interval}ms"),
         "--timeout",
         timeout,
     ];

@@ -5,6 +5,7 @@
 //! aviso. Ela também recusa código Rust colado no texto.
 
 use std::fs;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Um bloco de código Rust com mais linhas que isso tem de vir de um include.
@@ -101,8 +102,11 @@ fn check_include(dir: &Path, target: &str) -> Result<(), String> {
                 .unwrap_or_default()
                 .to_vec()
         }
-        Some(anchor) => anchored(&lines, anchor)
-            .ok_or_else(|| format!("âncora '{anchor}' não existe em {file}"))?,
+        Some(anchor) => {
+            let range = anchored(&lines, anchor)
+                .ok_or_else(|| format!("âncora '{anchor}' não existe em {file}"))?;
+            lines[range].to_vec()
+        }
     };
     let has_code = selected
         .iter()
@@ -114,8 +118,9 @@ fn check_include(dir: &Path, target: &str) -> Result<(), String> {
     }
 }
 
-/// As linhas entre `ANCHOR: name` e `ANCHOR_END: name`, se as duas existem.
-fn anchored<'a>(lines: &[&'a str], anchor: &str) -> Option<Vec<&'a str>> {
+/// Os índices das linhas entre `ANCHOR: name` e `ANCHOR_END: name`, se as
+/// duas existem.
+fn anchored(lines: &[&str], anchor: &str) -> Option<Range<usize>> {
     let is = |line: &str, tag: &str| {
         line.split_once(tag)
             .is_some_and(|(_, name)| name.trim() == anchor)
@@ -124,7 +129,7 @@ fn anchored<'a>(lines: &[&'a str], anchor: &str) -> Option<Vec<&'a str>> {
     let len = lines[start + 1..]
         .iter()
         .position(|l| is(l, "ANCHOR_END:"))?;
-    Some(lines[start + 1..start + 1 + len].to_vec())
+    Some(start + 1..start + 1 + len)
 }
 
 fn is_anchor_line(line: &str) -> bool {
@@ -210,7 +215,9 @@ pub fn coverage(root: &Path, listing: &str) -> Coverage {
                 let is_piece = anchor != "whole_file"
                     && !anchor.starts_with(|c: char| c.is_ascii_digit() || c == ':');
                 if is_piece && normalize(&dir.join(file)) == listing_path {
-                    for index in anchored_range(&lines, anchor) {
+                    // Uma âncora que não existe não cobre nada (o erro
+                    // dela é da verificação dos includes).
+                    for index in anchored(&lines, anchor).unwrap_or_default() {
                         covered[index] = true;
                     }
                 }
@@ -278,21 +285,6 @@ fn inline_code(text: &str) -> Vec<&str> {
         }
     }
     spans
-}
-
-/// Os índices das linhas entre `ANCHOR: name` e `ANCHOR_END: name`.
-fn anchored_range(lines: &[&str], anchor: &str) -> std::ops::Range<usize> {
-    let is = |line: &str, tag: &str| {
-        line.split_once(tag)
-            .is_some_and(|(_, name)| name.trim() == anchor)
-    };
-    let Some(start) = lines.iter().position(|l| is(l, "ANCHOR:")) else {
-        return 0..0;
-    };
-    match lines[start + 1..].iter().position(|l| is(l, "ANCHOR_END:")) {
-        Some(len) => start + 1..start + 1 + len,
-        None => 0..0,
-    }
 }
 
 /// Um caminho sem `..` e `.`, para comparar o alvo de um include com a listagem.

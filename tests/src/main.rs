@@ -36,11 +36,11 @@ enum Command {
         /// Arquivo de pontos (linhas "exercicio_01 10"); sem ele, tests/pontos.txt
         #[arg(long = "pontos", value_name = "ARQUIVO")]
         points: Option<PathBuf>,
-        /// Tempo-limite dos testes de cada exercício, em segundos (0.001 a 86400)
-        #[arg(long = "limite", value_name = "SEG", default_value = "30", value_parser = common::cli::seconds)]
+        /// Tempo-limite dos testes de cada exercício (1ms a 86400s; ex.: 30s, 2min; sem unidade: segundos)
+        #[arg(long = "limite", value_name = "TEMPO", default_value = "30s", value_parser = common::cli::seconds)]
         limit: Duration,
-        /// Tempo-limite para compilar cada entrega, em segundos (0.001 a 86400)
-        #[arg(long = "limite-compilacao", value_name = "SEG", default_value = "300", value_parser = common::cli::seconds)]
+        /// Tempo-limite para compilar cada entrega (1ms a 86400s; ex.: 300s, 5min; sem unidade: segundos)
+        #[arg(long = "limite-compilacao", value_name = "TEMPO", default_value = "300s", value_parser = common::cli::seconds)]
         build_limit: Duration,
         /// Quantas entregas corrigir ao mesmo tempo [padrão: o número de núcleos]
         #[arg(long = "paralelo", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -118,7 +118,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("erro: {err}");
+            common::cli::print_error(&err);
             ExitCode::FAILURE
         }
     }

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use avaliacao::{Output, PATIENCE, run};
 
-/// O tempo limite dado aos clientes; os servidores "atrasados" esperam mais
+/// O tempo-limite dado aos clientes; os servidores "atrasados" esperam mais
 /// que isso antes de responder.
 const CLIENT_TIMEOUT: &str = "0.3";
 const LATE: Duration = Duration::from_millis(900);
@@ -36,7 +36,7 @@ enum Behaviour {
     Twice,
     /// Devolve sem mudar nada (não está em maiúsculas).
     Wrong,
-    /// Responde certo, mas depois do tempo limite do cliente.
+    /// Responde certo, mas depois do tempo-limite do cliente.
     Late,
     /// Recebe e nunca responde.
     Never,
@@ -141,6 +141,8 @@ fn tcp_bench(port: u16, mode: &str) -> Output {
     let port = port.to_string();
     let args = [
         "bench",
+        "--formato",
+        "chave-valor",
         "--modo",
         mode,
         "--porta",
@@ -309,6 +311,8 @@ fn udp_bench(port: u16, count: &str) -> Output {
     let port = port.to_string();
     let args = [
         "bench",
+        "--formato",
+        "chave-valor",
         "--porta",
         &port,
         "--contagem",
@@ -426,7 +430,43 @@ fn udp_ping_resposta_que_nao_esta_em_maiusculas_nao_e_resposta() {
         text.contains("3 enviados, 0 recebidos, 100,0 % de perda"),
         "{text}"
     );
-    assert!(output.stderr.contains("nenhum dos 3 pings teve resposta"));
+    assert!(
+        output.stderr.contains("3 resposta(s) errada(s)")
+            && output.stderr.contains("nenhum dos 3 pings teve resposta"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Uma resposta errada entre as certas já faz o pinger sair com erro.
+#[test]
+fn udp_ping_uma_resposta_errada_entre_certas_sai_com_erro() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut buffer = [0u8; 256];
+        for seq in 1..=3 {
+            let Ok((n, from)) = socket.recv_from(&mut buffer) else {
+                return;
+            };
+            if seq == 2 {
+                let _ = socket.send_to(b"PONG", from);
+            }
+            let _ = socket.send_to(&buffer[..n].to_ascii_uppercase(), from);
+        }
+    });
+    let output = udp_ping(port, "3", "10");
+    let text = output.stdout_text();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        text.contains("3 enviados, 3 recebidos, 0,0 % de perda, +1 errada(s)"),
+        "{text}"
+    );
+    assert!(
+        output.stderr.contains("1 resposta(s) errada(s)"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -447,7 +487,7 @@ fn udp_ping_resposta_de_outra_porta_nao_conta() {
 
 #[test]
 fn udp_ping_resposta_depois_do_timeout_e_atrasada_e_nao_recebida() {
-    // A resposta do ping 1 chega 0,9 s depois, com o tempo limite em 0,3 s e o
+    // A resposta do ping 1 chega 0,9 s depois, com o tempo-limite em 0,3 s e o
     // ping 2 só 1,3 s depois do 1: o pinger ainda escuta quando ela chega.
     let output = udp_ping(udp_fake(Late), "2", "1300");
     let text = output.stdout_text();
@@ -480,4 +520,41 @@ fn udp_ping_sem_resposta_sai_com_erro() {
     let output = udp_ping(udp_fake(Never), "2", "10");
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert!(output.stderr.contains("nenhum dos 2 pings teve resposta"));
+}
+
+/// A tabela é para gente; `--formato` dá uma linha para outro programa, e só
+/// com ele: sem o pedido, nenhuma linha `RESULTADO` de 200 caracteres.
+#[test]
+fn formato_de_maquina_so_quando_pedido() {
+    let udp = udp_fake(Right).to_string();
+    let tcp = tcp_fake(Right).to_string();
+    for (program, port) in [("udp-echo", &udp), ("tcp-echo", &tcp)] {
+        let base = ["bench", "--porta", port, "--contagem", "5"];
+        let table = run(program, &base, b"");
+        assert!(table.status.success(), "{}", describe(&table));
+        let text = table.stdout_text();
+        assert!(text.contains("Resultado: "), "{text}");
+        assert!(!text.contains("RESULTADO"), "{text}");
+
+        let json = run(program, &[&base[..], &["--formato", "json"]].concat(), b"");
+        assert!(json.status.success(), "{}", describe(&json));
+        let text = json.stdout_text();
+        let line = text.trim();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(line.starts_with('{') && line.ends_with('}'), "{line}");
+        assert!(line.contains("\"respondidos\":5,"), "{line}");
+        assert!(line.contains("\"interrompido\":false"), "{line}");
+
+        let key_value = run(
+            program,
+            &[&base[..], &["--formato", "chave-valor"]].concat(),
+            b"",
+        );
+        assert_eq!(
+            number(&key_value, "respondidos"),
+            5,
+            "{}",
+            describe(&key_value)
+        );
+    }
 }

@@ -7,7 +7,7 @@
 //! Só no Linux: os limites (`setrlimit`) e as contagens (`/proc/PID/task`,
 //! `/proc/PID/fd`) são do Linux. Tudo pela loopback, com repetições contadas;
 //! os tempos medidos são só mostrados (`--nocapture`), nunca comparados com
-//! metas de velocidade: os limites de tempo aqui são folgados, para não
+//! metas de velocidade: os tempos-limite aqui são folgados, para não
 //! travar, e valem numa máquina ocupada.
 #![cfg(target_os = "linux")]
 

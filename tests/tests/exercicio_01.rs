@@ -116,16 +116,16 @@ fn perda_simulada_descarta_os_datagramas_sorteados() {
 
 #[test]
 fn atraso_simulado_segura_a_resposta() {
-    let server = Server::start("udp-echo", &["--atraso", "300"]);
+    let server = Server::start("udp-echo", &["--atraso", "300ms"]);
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let sent = Instant::now();
     socket.send_to(b"devagar", server.addr).unwrap();
     let (reply, _) = receive_udp(&socket, "a resposta atrasada a \"devagar\"");
     let waited = sent.elapsed();
-    assert_bytes_eq(b"DEVAGAR", &reply, "enviado \"devagar\" com --atraso 300");
+    assert_bytes_eq(b"DEVAGAR", &reply, "enviado \"devagar\" com --atraso 300ms");
     assert!(
         waited >= Duration::from_millis(300),
-        "com --atraso 300, a resposta veio em {} ms: quando `simulator.delay()` \
+        "com --atraso 300ms, a resposta veio em {} ms: quando `simulator.delay()` \
          devolve um atraso, a resposta sai por `simulator.send_later`",
         waited.as_millis()
     );

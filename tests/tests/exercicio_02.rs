@@ -1,4 +1,4 @@
-//! Exercício 2: o cliente UDP com tempo limite e tentativas (`ask`, em
+//! Exercício 2: o cliente UDP com tempo-limite e tentativas (`ask`, em
 //! `udp-echo/src/client.rs`).
 //!
 //! O servidor aqui é de mentira, escrito no próprio teste: assim dá para

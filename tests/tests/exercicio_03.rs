@@ -44,8 +44,8 @@ impl ServerSide {
     }
 }
 
-/// Uma conexão cujo lado do servidor é atendido por `echo`, com o limite de
-/// tempo parado `idle`.
+/// Uma conexão cujo lado do servidor é atendido por `echo`, com o tempo-limite
+/// de conexão parada `idle`.
 fn connection_with(idle: Duration) -> (TcpStream, ServerSide) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
@@ -168,7 +168,7 @@ fn setenta_mil_bytes_voltam_inteiros() {
 
 #[test]
 fn conexao_configurada_antes_de_ler() {
-    // `configure_stream` liga o TCP_NODELAY e os limites de tempo do socket.
+    // `configure_stream` liga o TCP_NODELAY e os tempos-limite do socket.
     let idle = Duration::from_secs(7);
     let (mut client, server) = connection_with(idle);
     client.write_all(b"oi").unwrap();

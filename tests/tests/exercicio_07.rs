@@ -43,7 +43,15 @@ fn echo_server(delay: Duration, upper: bool) -> u16 {
 /// Roda o bench e devolve os campos da linha RESULTADO.
 fn bench(port: u16, extra: &[&str]) -> Vec<(String, String)> {
     let port = port.to_string();
-    let mut args = vec!["bench", "--modo", "ping", "--porta", &port];
+    let mut args = vec![
+        "bench",
+        "--formato",
+        "chave-valor",
+        "--modo",
+        "ping",
+        "--porta",
+        &port,
+    ];
     args.extend_from_slice(extra);
     avaliacao::result_fields(&run("tcp-echo", &args, b""))
 }

@@ -68,7 +68,7 @@ fn ping_perdido_da_tempo_esgotado() {
 
 #[test]
 fn resposta_atrasada_nao_conta_como_a_atual() {
-    // O ping 1 é respondido depois do tempo limite (0,3 s), quando o pinger
+    // O ping 1 é respondido depois do tempo-limite (0,3 s), quando o pinger
     // ainda escuta antes do ping 2.
     let port = fake_server(2, |seq| Some((if seq == 1 { 650 } else { 0 }, 1)));
     let (ok, text) = ping(port, "2", "1300", "0.3");
@@ -76,6 +76,10 @@ fn resposta_atrasada_nao_conta_como_a_atual() {
     assert!(text.contains("ping 1: Tempo esgotado"), "{text}");
     assert!(text.contains("resposta ATRASADA ao ping 1"), "{text}");
     assert!(text.contains("2 enviados, 1 recebidos"), "{text}");
+    assert!(
+        text.contains("% de perda, +1 atrasada(s)\n"),
+        "a resposta atrasada devia ser contada em tally.late:\n{text}"
+    );
 }
 
 #[test]
@@ -85,8 +89,8 @@ fn resposta_duplicada_e_reconhecida() {
     assert!(ok, "{text}");
     assert!(text.contains("resposta DUPLICADA ao ping 1"), "{text}");
     assert!(
-        text.contains("2 enviados, 2 recebidos, 0,0 % de perda"),
-        "{text}"
+        text.contains("2 enviados, 2 recebidos, 0,0 % de perda, +1 duplicada(s)\n"),
+        "a resposta duplicada devia ser contada em tally.duplicated:\n{text}"
     );
 }
 
@@ -130,7 +134,7 @@ fn respostas_estranhas_sao_relatadas_e_ignoradas() {
         }
     });
     let (ok, text) = ping(port, "2", "300", "0.3");
-    assert!(ok, "{text}");
+    assert!(!ok, "com respostas erradas, o pinger sai com erro:\n{text}");
     assert!(text.contains("seq=1 "), "{text}");
     assert!(
         text.contains("resposta ERRADA") && text.contains("\"oi\""),
@@ -143,5 +147,10 @@ fn respostas_estranhas_sao_relatadas_e_ignoradas() {
     assert!(
         text.contains("ping 2: Tempo esgotado") && text.contains("2 enviados, 1 recebidos"),
         "o \"PING 2\" veio de outra porta, não do servidor: devia ser ignorado\n{text}"
+    );
+    assert!(
+        text.contains("% de perda, +2 errada(s), +1 de outro endereço\n"),
+        "as duas respostas erradas (tally.wrong) e o datagrama de outra porta \
+         (tally.foreign) deviam ser contados:\n{text}"
     );
 }

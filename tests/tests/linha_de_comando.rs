@@ -65,7 +65,7 @@ fn endereco_que_nao_e_desta_maquina() {
 #[test]
 fn timeout_invalido() {
     let (_, stderr) = fails("udp-echo", &["cliente", "--timeout", "0"]);
-    assert!(stderr.contains("de 0.001 (1 ms) a 86400"), "{stderr}");
+    assert!(stderr.contains("de 1ms a 86400s"), "{stderr}");
     let (_, stderr) = fails("udp-echo", &["cliente", "--tentativas", "0"]);
     assert!(stderr.contains("de 1 a 100"), "{stderr}");
 }
@@ -82,6 +82,92 @@ fn porta_negativa_e_uma_porta_invalida() {
     }
 }
 
+/// `--intervalo`, `--atraso` e `--variacao` já foram em milissegundos: sem a
+/// unidade, o número é recusado (e não lido em segundos, em silêncio).
+#[test]
+fn tempo_curto_sem_unidade_e_recusado_com_a_sugestao() {
+    for (program, args) in [
+        ("udp-echo", &["ping", "--intervalo", "200"][..]),
+        ("udp-echo", &["servidor", "--atraso", "200"][..]),
+        ("udp-echo", &["servidor", "--variacao", "200"][..]),
+    ] {
+        let (code, stderr) = fails(program, args);
+        assert_eq!(code, 2, "{program} {args:?}");
+        assert!(
+            stderr.contains("falta a unidade: escreva 200ms (milissegundos) ou 200s (segundos)"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Todo tempo aceita a unidade, e as opções comuns têm a forma curta.
+#[test]
+fn tempos_com_unidade_e_opcoes_curtas() {
+    let server = avaliacao::Server::start("udp-echo", &[]);
+    let port = server.port().to_string();
+    let output = run(
+        "udp-echo",
+        &["ping", "-p", &port, "-c", "2", "-i", "10ms", "-t", "500ms"],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert!(
+        output.stdout_text().contains("2 enviados, 2 recebidos"),
+        "{}",
+        output.stdout_text()
+    );
+    let output = run(
+        "udp-echo",
+        &["cliente", "-p", &port, "-t", "1.5s", "oi"],
+        b"",
+    );
+    assert_eq!(output.stdout_text(), "OI\n", "{}", output.stderr);
+}
+
+/// `ajuda` (ou `help`) mostra a ajuda, dele ou de um subcomando; um
+/// subcomando digitado errado sugere o nome em português, um só.
+#[test]
+fn ajuda_como_subcomando_e_sugestao_de_subcomando() {
+    for program in ["udp-echo", "tcp-echo"] {
+        for word in ["ajuda", "help"] {
+            let output = run(program, &[word], b"");
+            assert!(output.status.success(), "{}", output.stderr);
+            assert!(
+                output.stdout_text().contains("Subcomandos:"),
+                "{}",
+                output.stdout_text()
+            );
+            let output = run(program, &[word, "servidor"], b"");
+            assert!(output.status.success(), "{}", output.stderr);
+            assert!(
+                output
+                    .stdout_text()
+                    .contains(&format!("Uso: {program} servidor [OPÇÕES]")),
+                "{}",
+                output.stdout_text()
+            );
+        }
+        let (code, stderr) = fails(program, &["ajuda", "servdor"]);
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains("subcomando desconhecido 'servdor'"),
+            "{stderr}"
+        );
+        let (_, stderr) = fails(program, &["servido"]);
+        assert!(
+            stderr.contains("dica: você quis dizer 'servidor'?"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Fora de um terminal (ou com NO_COLOR), os erros vêm sem códigos de cor.
+#[test]
+fn erros_sem_cor_fora_do_terminal() {
+    let (_, stderr) = fails("udp-echo", &["servido"]);
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}
+
 #[test]
 fn tempo_abaixo_de_um_milissegundo_e_recusado() {
     // 0.0000005 s seria arredondado para zero, e zero é "esperar para sempre".
@@ -93,10 +179,7 @@ fn tempo_abaixo_de_um_milissegundo_e_recusado() {
     ] {
         let (code, stderr) = fails(program, args);
         assert_eq!(code, 2, "{program} {args:?}");
-        assert!(
-            stderr.contains("de 0.001 (1 ms) a 86400 (um dia)"),
-            "{stderr}"
-        );
+        assert!(stderr.contains("de 1ms a 86400s (um dia)"), "{stderr}");
     }
 }
 
@@ -108,27 +191,27 @@ fn valores_enormes_sao_recusados_com_a_faixa_certa() {
         (
             "udp-echo",
             &["cliente", "--timeout", "1e19", "oi"],
-            "de 0.001 (1 ms) a 86400",
+            "de 1ms a 86400s",
         ),
         (
             "udp-echo",
             &["bench", "--duracao", "1e19"],
-            "de 0.001 (1 ms) a 86400",
+            "de 1ms a 86400s",
         ),
         (
             "udp-echo",
             &["bench", "--timeout", "inf"],
-            "de 0.001 (1 ms) a 86400",
+            "de 1ms a 86400s",
         ),
         (
             "tcp-echo",
             &["bench", "--duracao", "1e19"],
-            "de 0.001 (1 ms) a 86400",
+            "de 1ms a 86400s",
         ),
         (
             "tcp-echo",
             &["servidor", "--ocioso", "1e19"],
-            "de 0.001 (1 ms) a 86400",
+            "de 1ms a 86400s",
         ),
         (
             "udp-echo",
@@ -137,19 +220,15 @@ fn valores_enormes_sao_recusados_com_a_faixa_certa() {
         ),
         (
             "udp-echo",
-            &["ping", "--intervalo", "18446744073709551615"],
-            "de 0 a 60000",
+            &["ping", "--intervalo", "18446744073709551615ms"],
+            "de 0 a 60s",
         ),
         (
             "udp-echo",
-            &["servidor", "--atraso", "60001"],
-            "de 0 a 60000",
+            &["servidor", "--atraso", "60001ms"],
+            "de 0 a 60s",
         ),
-        (
-            "udp-echo",
-            &["servidor", "--variacao", "-5"],
-            "de 0 a 60000",
-        ),
+        ("udp-echo", &["servidor", "--variacao", "-5"], "de 0 a 60s"),
         (
             "udp-echo",
             &["cliente", "--tentativas", "101", "oi"],
@@ -244,7 +323,7 @@ fn saida_fechada_no_meio_nao_causa_panico() {
     // `udp-echo ping | head -2`: o head fecha a saída depois de 2 linhas.
     let server = avaliacao::Server::start("udp-echo", &[]);
     let script = format!(
-        "'{}' ping --porta {} --contagem 50 --intervalo 5 | head -2",
+        "'{}' ping --porta {} --contagem 50 --intervalo 5ms | head -2",
         avaliacao::binary("udp-echo").display(),
         server.port()
     );

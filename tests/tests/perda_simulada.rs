@@ -50,7 +50,7 @@ fn ping_com_perda_total_termina_no_prazo_e_sai_com_erro() {
 
 #[test]
 fn atraso_maior_que_o_tempo_limite_vira_resposta_atrasada() {
-    let server = Server::start("udp-echo", &["--atraso", "400"]);
+    let server = Server::start("udp-echo", &["--atraso", "400ms"]);
     let port = server.port();
     let output = avaliacao::run_ping(port, "2", "700", "0.15");
     let text = output.stdout_text();
@@ -63,7 +63,7 @@ fn atraso_maior_que_o_tempo_limite_vira_resposta_atrasada() {
 fn variacao_do_atraso_troca_a_ordem_das_respostas() {
     let server = Server::start(
         "udp-echo",
-        &["--atraso", "60", "--variacao", "55", "--semente", "7"],
+        &["--atraso", "60ms", "--variacao", "55ms", "--semente", "7"],
     );
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -126,7 +126,7 @@ fn cliente_reenvia_ate_passar_pela_perda() {
 fn cliente_reconhece_a_resposta_atrasada_de_uma_tentativa_anterior() {
     // Cada resposta sai 0,5 s depois; o cliente desiste da 1ª tentativa em
     // 0,3 s e, durante a 2ª, chega a resposta da 1ª.
-    let server = Server::start("udp-echo", &["--atraso", "500"]);
+    let server = Server::start("udp-echo", &["--atraso", "500ms"]);
     let port = server.port().to_string();
     let output = run(
         "udp-echo",
@@ -158,7 +158,7 @@ fn enxurrada_com_atraso_fica_abaixo_do_limite_da_fila() {
     // Sem limite, o servidor guardaria cada resposta atrasada: uma enxurrada
     // de datagramas de 60 000 bytes com 10 s de atraso passaria de 1 GB. Com o
     // limite (32 MiB), o que passa dele é descartado, e o log diz isso.
-    let server = Server::start("udp-echo", &["--atraso", "10000"]);
+    let server = Server::start("udp-echo", &["--atraso", "10000ms"]);
     let Some(baseline) = server.rss_kib() else {
         eprintln!("sem /proc/PID/status nesta máquina; teste ignorado");
         return;

@@ -20,7 +20,7 @@ fn todos_respondidos_sem_perda() {
             "--contagem",
             "5",
             "--intervalo",
-            "20",
+            "20ms",
         ],
         b"",
     );
@@ -54,7 +54,7 @@ fn sem_servidor_todos_perdidos_termina_no_prazo_e_sai_com_erro() {
 }
 
 /// Um servidor de mentira, feito aqui: responde o ping 1 duas vezes, o ping
-/// 2 só depois do tempo limite, e o ping 3 normalmente.
+/// 2 só depois do tempo-limite, e o ping 3 normalmente.
 #[test]
 fn respostas_atrasadas_e_duplicadas_sao_reconhecidas() {
     let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -72,7 +72,7 @@ fn respostas_atrasadas_e_duplicadas_sao_reconhecidas() {
                     fake.send_to(&reply, from).unwrap();
                 }
                 2 => {
-                    // Tempo limite do pinger: 0,3 s. Esta chega com 0,65 s.
+                    // Tempo-limite do pinger: 0,3 s. Esta chega com 0,65 s.
                     thread::sleep(Duration::from_millis(650));
                     fake.send_to(&reply, from).unwrap();
                 }

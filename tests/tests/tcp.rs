@@ -272,3 +272,40 @@ fn ctrl_c_encerra_o_servidor_com_uma_ultima_linha() {
         Some("servidor TCP encerrado.")
     );
 }
+
+/// Um "servidor" que lê a frase e fecha sem responder: o cliente não mostra
+/// uma linha vazia como se fosse a resposta; diz o que houve e sai com erro.
+#[test]
+fn cliente_explica_servidor_que_fecha_sem_responder() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buffer = [0u8; 64];
+        let _ = stream.read(&mut buffer);
+    });
+    let output = run("tcp-echo", &["cliente", "--porta", &port, "oi"], b"");
+    server.join().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "");
+    assert!(
+        output
+            .stderr
+            .contains("o servidor fechou a conexão sem responder"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Sem nada a enviar (entrada vazia), não há resposta a esperar: sai com 0.
+#[test]
+fn cliente_com_entrada_vazia_sai_sem_erro() {
+    let server = Server::start("tcp-echo", &[]);
+    let output = run(
+        "tcp-echo",
+        &["cliente", "--porta", &server.port().to_string()],
+        b"",
+    );
+    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.stdout_text(), "");
+}

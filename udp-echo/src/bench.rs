@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::stats::{Latencies, Ticker, decimal, per_second, thousands};
+use common::report::{Fields, Format, Value};
+use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
 use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
@@ -48,6 +49,8 @@ pub struct Config {
     pub count: Option<u64>,
     /// Depois de quanto tempo sem resposta um datagrama conta como perdido.
     pub timeout: Duration,
+    /// Como mostrar o resultado: tabela, `chave=valor` ou JSON.
+    pub format: Format,
 }
 
 /// O que um cliente contou.
@@ -62,6 +65,8 @@ struct Tally {
     foreign: u64,
     errors: u64,
     latencies: Latencies,
+    /// Quando chegou a última resposta certa: o fim da medida (veja `run`).
+    last_answer: Option<Instant>,
     /// O primeiro caso de cada problema, explicado, para a mensagem final.
     first: Firsts,
 }
@@ -104,6 +109,7 @@ impl Tally {
         self.foreign += other.foreign;
         self.errors += other.errors;
         self.latencies.merge(other.latencies);
+        self.last_answer = self.last_answer.max(other.last_answer);
         self.first.merge(other.first);
     }
 
@@ -155,12 +161,14 @@ pub fn run(config: &Config) -> Result<(), Error> {
         config.in_flight,
         config.size
     );
+    // O primeiro Ctrl+C para os envios; o resultado do que foi medido sai igual.
+    common::shutdown::stop_on_ctrl_c();
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..config.clients {
         let socket = common::udp::client_socket(server)?;
         common::udp::set_read_timeout(&socket, Duration::from_millis(20))
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let job = Job {
             socket,
             server,
@@ -176,7 +184,11 @@ pub fn run(config: &Config) -> Result<(), Error> {
             .map_err(|_| thread_refused(workers.len() + 1, config.clients))?;
         workers.push(worker);
     }
-    let ticker = Ticker::start(Arc::clone(&answered), "respostas/s");
+    let plan = match config.count {
+        Some(count) => Plan::Until(count * config.clients as u64),
+        None => Plan::For(config.duration),
+    };
+    let ticker = Ticker::start(Arc::clone(&answered), Unit::Replies, plan);
     let mut total = Tally::default();
     for worker in workers {
         let tally = worker
@@ -184,8 +196,13 @@ pub fn run(config: &Config) -> Result<(), Error> {
             .map_err(|_| Error::new("uma thread do bench falhou"))?;
         total.add(tally);
     }
-    let elapsed = started.elapsed();
     ticker.stop();
+    // A medida acaba na última resposta certa: depois dela, o bench só
+    // esperou o `timeout` dos datagramas perdidos, e esse tempo parado não é
+    // do servidor (contá-lo baixaria as respostas/s de quem perde um só).
+    let elapsed = total
+        .last_answer
+        .map_or_else(|| started.elapsed(), |last| last - started);
     report(config, &total, elapsed);
     let problems = total.problems(server);
     if !problems.is_empty() {
@@ -236,13 +253,15 @@ impl Job {
             let may_send = match self.count {
                 Some(count) => (fates.len() as u64) < count,
                 None => now < self.deadline,
-            };
+            } && !common::shutdown::interrupted();
             while may_send && pending.len() < self.in_flight {
                 let seq = fates.len() as u64;
                 fill(&mut message, seq, self.size);
+                // ANCHOR: clock
                 // O relógio parte antes do envio: o RTT inclui o `send_to`.
                 let sent_at = Instant::now();
                 match self.socket.send_to(&message, self.server) {
+                    // ANCHOR_END: clock
                     Ok(_) => {
                         fates.push(Fate::Waiting);
                         pending.push((seq, sent_at));
@@ -341,7 +360,7 @@ impl Job {
         let (_, sent_at) = pending.swap_remove(index);
         let rtt = sent_at.elapsed();
         if rtt >= self.timeout {
-            // Chegou, mas depois do tempo limite: conta como perdido e atrasado.
+            // Chegou, mas depois do tempo-limite: conta como perdido e atrasado.
             *fate = Fate::Lost;
             tally.lost += 1;
             tally.late += 1;
@@ -356,6 +375,7 @@ impl Job {
         if reply == expected.as_slice() {
             tally.latencies.record(rtt);
             tally.answered += 1;
+            tally.last_answer = Some(Instant::now());
             self.answered.fetch_add(1, Ordering::Relaxed);
         } else {
             tally.wrong += 1;
@@ -388,10 +408,15 @@ fn sequence(reply: &[u8]) -> Option<u64> {
 }
 // ANCHOR_END: payload
 
+/// A espera acabou sem datagrama: o tempo-limite do socket passou, ou o
+/// Ctrl+C interrompeu o `recv_from` (`Interrupted`; quem chamou confere se foi
+/// o Ctrl+C e para).
 fn is_timeout(err: &std::io::Error) -> bool {
     matches!(
         err.kind(),
-        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        std::io::ErrorKind::WouldBlock
+            | std::io::ErrorKind::TimedOut
+            | std::io::ErrorKind::Interrupted
     )
 }
 
@@ -403,13 +428,45 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         100.0 * total.lost as f64 / total.sent as f64
     };
     let rtt = total.latencies.clone().summary();
+    let interrupted = common::shutdown::interrupted();
+    if config.format != Format::Texto {
+        Fields::default()
+            .with("protocolo", Value::Text("udp"))
+            .with("modo", Value::Text("ping"))
+            .with("clientes", Value::Count(config.clients as u64))
+            .with("em_voo", Value::Count(config.in_flight as u64))
+            .with("tamanho", Value::Count(config.size as u64))
+            .with("segundos", Value::Number(elapsed.as_secs_f64(), 3))
+            .with("interrompido", Value::Flag(interrupted))
+            .with("enviados", Value::Count(total.sent))
+            .with("respondidos", Value::Count(total.answered))
+            .with("perdidos", Value::Count(total.lost))
+            .with("atrasados", Value::Count(total.late))
+            .with("duplicados", Value::Count(total.duplicated))
+            .with("errados", Value::Count(total.wrong))
+            .with("outro_endereco", Value::Count(total.foreign))
+            .with("erros", Value::Count(total.errors))
+            .with("por_segundo", Value::Number(rate, 0))
+            .with("p50_us", Value::Count(rtt.p50.into()))
+            .with("p99_us", Value::Count(rtt.p99.into()))
+            .with("max_us", Value::Count(rtt.max.into()))
+            .with("media_us", Value::Number(rtt.mean, 1))
+            .with("a_caminho_medido", Value::Number(little(rate, rtt.mean), 2))
+            .print(config.format);
+        return;
+    }
     out!();
     out!(
-        "Resultado: UDP, {} × {} em voo, {} bytes, {} s",
+        "Resultado: UDP, {} × {} em voo, {} bytes, {} s{}",
         plural(config.clients),
         config.in_flight,
         config.size,
-        decimal(elapsed.as_secs_f64(), 2)
+        decimal(elapsed.as_secs_f64(), 2),
+        if interrupted {
+            " (interrompido pelo Ctrl+C)"
+        } else {
+            ""
+        }
     );
     out!("  enviados            {:>12}", thousands(total.sent));
     out!("  respondidos         {:>12}", thousands(total.answered));
@@ -428,27 +485,17 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
     out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
     out!(
-        "RESULTADO protocolo=udp modo=ping clientes={} em_voo={} tamanho={} segundos={:.3} \
-         enviados={} respondidos={} perdidos={} atrasados={} duplicados={} errados={} \
-         outro_endereco={} erros={} \
-         por_segundo={:.0} p50_us={} p99_us={} max_us={}",
-        config.clients,
-        config.in_flight,
-        config.size,
-        elapsed.as_secs_f64(),
-        total.sent,
-        total.answered,
-        total.lost,
-        total.late,
-        total.duplicated,
-        total.wrong,
-        total.foreign,
-        total.errors,
-        rate,
-        rtt.p50,
-        rtt.p99,
-        rtt.max
+        "  respostas/s × RTT   {:>12}  (a caminho: {})",
+        decimal(little(rate, rtt.mean), 2),
+        config.clients * config.in_flight
     );
+}
+
+/// A lei de Little: quantos datagramas estavam a caminho, em média, pela
+/// vazão e pelo RTT médio. Tem de dar perto de `clientes × em voo`; bem menos
+/// quer dizer que o relógio do RTT começa tarde ou para cedo.
+fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
+    per_second * mean_rtt_us / 1e6
 }
 
 /// A thread de um cliente não pôde ser criada. O erro do sistema (`EAGAIN`)

@@ -38,7 +38,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
     common::udp::set_read_timeout(&socket, config.timeout)
-        .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+        .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
     // ANCHOR_END: socket
     // ANCHOR: input
     let message = match &config.sentence {
@@ -101,7 +101,7 @@ fn thousands(n: usize) -> String {
 // ANCHOR_END: check_size
 
 // ANCHOR: ask
-/// Envia a mensagem e espera a resposta; sem resposta no tempo limite,
+/// Envia a mensagem e espera a resposta; sem resposta no tempo-limite,
 /// envia de novo, até `config.attempts` vezes. Devolve a resposta (sem o
 /// número da tentativa) ou o erro que explica que ninguém respondeu.
 pub fn ask(
@@ -148,14 +148,22 @@ pub fn ask(
 /// texto: o servidor aceita qualquer byte, e o cliente também.
 fn read_sentence() -> Result<Vec<u8>, Error> {
     if io::stdin().is_terminal() {
-        print!("Digite uma frase em minúsculas: ");
-        let _ = io::stdout().flush();
+        // Na saída de erro, como o convite do cliente TCP: a saída padrão
+        // fica só com a resposta (`udp-echo cliente > resposta.txt`).
+        eprint!("Digite uma frase em minúsculas: ");
     }
     let mut line = Vec::new();
-    io::stdin()
+    let read = io::stdin()
         .lock()
         .read_until(b'\n', &mut line)
         .map_err(|e| Error::io("não foi possível ler a frase", &e))?;
+    // A entrada acabou sem nenhuma linha (Ctrl+D, ou `< /dev/null`): não há
+    // frase, e um datagrama vazio não é o que alguém quis mandar.
+    if read == 0 {
+        return Err(Error::new(
+            "a entrada terminou sem nenhuma frase (Ctrl+D?): nada foi enviado",
+        ));
+    }
     // Como o raw_input, tira a quebra de linha do fim.
     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         line.pop();
@@ -183,7 +191,7 @@ fn wait_reply(
             return Ok(None);
         }
         common::udp::set_read_timeout(socket, remaining)
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         // ANCHOR_END: deadline
         // ANCHOR: from_server
         match common::udp::recv_from(socket, &mut buffer) {
@@ -225,7 +233,7 @@ fn numbered(attempt: u32, message: &[u8]) -> Vec<u8> {
 }
 
 /// Tira o número da resposta. Uma resposta a uma tentativa anterior chegou
-/// atrasada (depois do tempo limite dela): avisamos, e ela serve do mesmo
+/// atrasada (depois do tempo-limite dela): avisamos, e ela serve do mesmo
 /// jeito, porque responde à mesma frase.
 fn unnumbered(reply: &[u8], attempt: u32) -> Vec<u8> {
     // "#2 OLÁ": o número fica entre o '#' e o primeiro espaço.

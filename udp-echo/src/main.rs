@@ -27,16 +27,16 @@ enum Command {
         #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
         address: String,
         /// Porta onde escutar (0: o sistema escolhe uma livre)
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
         /// Simula perda: descarta cada datagrama com esta probabilidade (0 a 1; 0.3 = 30 %)
         #[arg(long = "perda", value_name = "P", default_value = "0", value_parser = common::cli::probability)]
         loss: f64,
-        /// Simula atraso: segura cada resposta por este tempo, em milissegundos (0 a 60000)
-        #[arg(long = "atraso", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
+        /// Simula atraso: segura cada resposta por este tempo (0 a 60s, com a unidade: 200ms, 1s)
+        #[arg(long = "atraso", value_name = "TEMPO", default_value = "0", value_parser = common::cli::short_time)]
         delay: Duration,
-        /// Varia o atraso de cada resposta em até este tempo, para mais ou para menos (reordena; 0 a 60000 ms)
-        #[arg(long = "variacao", value_name = "MS", default_value = "0", value_parser = common::cli::millis)]
+        /// Varia o atraso de cada resposta em até este tempo, para mais ou para menos (reordena; 0 a 60s, com a unidade: 50ms)
+        #[arg(long = "variacao", value_name = "TEMPO", default_value = "0", value_parser = common::cli::short_time)]
         jitter: Duration,
         /// Semente dos sorteios de perda e atraso, para repetir exatamente a mesma sequência
         #[arg(long = "semente", value_name = "N", value_parser = common::cli::seed)]
@@ -52,10 +52,10 @@ enum Command {
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
         server: String,
         /// Porta do servidor
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
-        /// Quanto esperar pela resposta em cada tentativa, em segundos (0.001 a 86400)
-        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        /// Quanto esperar pela resposta em cada tentativa (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "1s", value_parser = common::cli::seconds)]
         timeout: Duration,
         /// Quantas vezes enviar antes de desistir (1 a 100)
         #[arg(long = "tentativas", value_name = "N", default_value = "3", value_parser = common::cli::count_up_to(100))]
@@ -70,16 +70,16 @@ enum Command {
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
         server: String,
         /// Porta do servidor
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
         /// Quantos pings enviar (1 a 100000)
-        #[arg(long = "contagem", value_name = "N", default_value = "10", value_parser = common::cli::count_up_to(100_000))]
+        #[arg(short = 'c', long = "contagem", value_name = "N", default_value = "10", value_parser = common::cli::count_up_to(100_000))]
         count: u32,
-        /// Intervalo entre pings, em milissegundos (0 a 60000)
-        #[arg(long = "intervalo", value_name = "MS", default_value = "1000", value_parser = common::cli::millis)]
+        /// Intervalo entre pings (0 a 60s, com a unidade: 200ms, 1s)
+        #[arg(short = 'i', long = "intervalo", value_name = "TEMPO", default_value = "1s", value_parser = common::cli::short_time)]
         interval: Duration,
-        /// Quanto esperar pela resposta de cada ping, em segundos (0.001 a 86400)
-        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        /// Quanto esperar pela resposta de cada ping (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "1s", value_parser = common::cli::seconds)]
         timeout: Duration,
     },
     /// Mede um servidor de eco UDP: respostas por segundo, RTT, perdas
@@ -89,7 +89,7 @@ enum Command {
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
         server: String,
         /// Porta do servidor
-        #[arg(long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
+        #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = common::cli::port)]
         port: u16,
         /// Quantos clientes ao mesmo tempo, cada um uma thread com o seu socket (1 a 1000)
         #[arg(long = "clientes", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
@@ -100,15 +100,18 @@ enum Command {
         /// Quantos datagramas cada cliente mantém a caminho (1 a 1000)
         #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         in_flight: u32,
-        /// Por quanto tempo medir, em segundos (0.001 a 86400)
-        #[arg(long = "duracao", value_name = "SEG", default_value = "5", value_parser = common::cli::seconds)]
+        /// Por quanto tempo medir (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(long = "duracao", value_name = "TEMPO", default_value = "5s", value_parser = common::cli::seconds)]
         duration: Duration,
         /// Em vez da duração: quantos datagramas cada cliente envia (1 a 100000000)
-        #[arg(long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
+        #[arg(short = 'c', long = "contagem", value_name = "N", value_parser = common::cli::count_up_to(100_000_000))]
         count: Option<u32>,
-        /// Depois de quanto tempo sem resposta um datagrama conta como perdido, em segundos (0.001 a 86400)
-        #[arg(long = "timeout", value_name = "SEG", default_value = "1", value_parser = common::cli::seconds)]
+        /// Depois de quanto tempo sem resposta um datagrama conta como perdido (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)
+        #[arg(short = 't', long = "timeout", value_name = "TEMPO", default_value = "1s", value_parser = common::cli::seconds)]
         timeout: Duration,
+        /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+        #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+        format: common::report::Format,
     },
 }
 
@@ -177,6 +180,7 @@ fn main() -> ExitCode {
             duration,
             count,
             timeout,
+            format,
         } => bench::run(&bench::Config {
             server,
             port,
@@ -186,13 +190,14 @@ fn main() -> ExitCode {
             duration,
             count: count.map(u64::from),
             timeout,
+            format,
         }),
     };
     common::log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("erro: {err}");
+            common::cli::print_error(&err);
             ExitCode::FAILURE
         }
     }

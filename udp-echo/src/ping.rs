@@ -3,11 +3,16 @@
 //! Envia `contagem` pings, um a cada `intervalo`. Cada ping leva um número de
 //! sequência e a hora do envio: `ping 7 1732500000123456`. O servidor de eco
 //! devolve `PING 7 1732500000123456`, e o número diz **a qual ping** a
-//! resposta pertence. Assim, uma resposta que chega depois do tempo limite é
+//! resposta pertence. Assim, uma resposta que chega depois do tempo-limite é
 //! reconhecida como atrasada (e não confundida com a do ping atual), e uma
 //! resposta repetida é reconhecida como duplicada. Uma resposta que não é o
 //! ping em maiúsculas (pela regra de `common::transform`) não é resposta: é
-//! relatada como errada e o ping continua esperando.
+//! relatada como errada e o ping continua esperando. O resumo conta cada
+//! caso, e o pinger sai com erro se alguma resposta veio errada ou se nenhum
+//! ping teve resposta.
+//!
+//! Como o `ping` do sistema, o Ctrl+C para de enviar e mostra o resumo do
+//! que foi medido até ali.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -31,6 +36,23 @@ pub struct Config {
     pub timeout: Duration,
 }
 
+// ANCHOR: tally
+/// O que o pinger contou, para o resumo.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// O RTT de cada resposta certa.
+    pub latencies: Latencies,
+    /// Respostas que chegaram depois do tempo-limite.
+    pub late: u32,
+    /// Respostas repetidas (o ping já tinha sido respondido).
+    pub duplicated: u32,
+    /// Respostas que não são um ping nosso em maiúsculas, ou a um ping não enviado.
+    pub wrong: u32,
+    /// Datagramas de outro endereço, que não o do servidor.
+    pub foreign: u32,
+}
+// ANCHOR_END: tally
+
 // ANCHOR: fate
 /// O que se sabe de cada ping, pelo número de sequência (o índice é `seq - 1`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,58 +66,88 @@ enum Fate {
 }
 // ANCHOR_END: fate
 
-/// Roda o pinger e mostra o resumo. Erro se nenhum ping teve resposta.
+/// Roda o pinger e mostra o resumo. Erro se nenhum ping teve resposta, ou se
+/// alguma resposta veio errada.
 pub fn run(config: &Config) -> Result<(), Error> {
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
     out!(
-        "PING {server}: {} pings, um a cada {} s, tempo limite de {} s",
+        "PING {server}: {} pings, um a cada {} s, tempo-limite de {} s",
         config.count,
         decimal(config.interval.as_secs_f64(), 3),
         decimal(config.timeout.as_secs_f64(), 3)
     );
+    common::shutdown::stop_on_ctrl_c();
     let mut fates: Vec<Fate> = Vec::with_capacity(config.count as usize);
-    let mut latencies = Latencies::default();
+    let mut tally = Tally::default();
     let mut received = 0u32;
     // ANCHOR: loop
     for seq in 1..=config.count {
+        if common::shutdown::interrupted() {
+            break;
+        }
         let sent_at = Instant::now();
         let message = ping_message(seq, unix_micros());
         socket
             .send_to(message.as_bytes(), server)
             .map_err(|e| Error::io(format!("não foi possível enviar para {server}"), &e))?;
         fates.push(Fate::Waiting(sent_at));
-        // Espera a resposta deste ping até o tempo limite...
-        let answered = listen(
-            &socket,
-            server,
-            &mut fates,
-            &mut latencies,
-            seq,
-            config.timeout,
-        )?;
+        // Espera a resposta deste ping até o tempo-limite...
+        let deadline = sent_at + config.timeout;
+        let answered = listen_until(&socket, server, &mut fates, &mut tally, seq, deadline)?;
         if answered {
             received += 1;
-        } else {
+        } else if !common::shutdown::interrupted() {
             out!("ping {seq}: Tempo esgotado");
             fates[seq as usize - 1] = Fate::TimedOut(sent_at);
         }
         // ...e, até a hora do próximo, ainda escuta respostas atrasadas.
         if seq < config.count {
             let next = sent_at + config.interval;
-            let rest = next.saturating_duration_since(Instant::now());
-            listen(&socket, server, &mut fates, &mut latencies, 0, rest)?;
+            listen_until(&socket, server, &mut fates, &mut tally, 0, next)?;
         }
     }
     // ANCHOR_END: loop
-    summary(server, config.count, received, latencies);
+    // Com Ctrl+C, os enviados são os que saíram (o último pode ter ficado
+    // sem resposta: conta como perdido, como no `ping` do sistema).
+    let sent = fates.len() as u32;
+    summary(server, sent, received, &tally);
+    let mut problems = Vec::new();
+    if tally.wrong > 0 {
+        problems.push(format!(
+            "{} resposta(s) errada(s) de {server}: o servidor não devolveu o ping em maiúsculas",
+            tally.wrong
+        ));
+    }
     if received == 0 {
-        return Err(Error::new(format!(
-            "nenhum dos {} pings teve resposta de {server}",
-            config.count
-        )));
+        problems.push(format!("nenhum dos {sent} pings teve resposta de {server}"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::new(problems.join("; ")));
     }
     Ok(())
+}
+
+/// Chama `listen` em pedaços de no máximo 100 ms até `deadline`, para um
+/// Ctrl+C não esperar o tempo-limite inteiro. Devolve o que `listen` devolve.
+fn listen_until(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    fates: &mut [Fate],
+    tally: &mut Tally,
+    current: u32,
+    deadline: Instant,
+) -> Result<bool, Error> {
+    loop {
+        let rest = deadline.saturating_duration_since(Instant::now());
+        if rest.is_zero() || common::shutdown::interrupted() {
+            return Ok(false);
+        }
+        let slice = rest.min(Duration::from_millis(100));
+        if listen(socket, server, fates, tally, current, slice)? {
+            return Ok(true);
+        }
+    }
 }
 
 // ANCHOR: listen
@@ -105,7 +157,7 @@ fn listen(
     socket: &UdpSocket,
     server: SocketAddr,
     fates: &mut [Fate],
-    latencies: &mut Latencies,
+    tally: &mut Tally,
     current: u32,
     wait: Duration,
 ) -> Result<bool, Error> {
@@ -118,13 +170,14 @@ fn listen(
             return Ok(false);
         }
         common::udp::set_read_timeout(socket, remaining)
-            .map_err(|e| Error::io("não foi possível ajustar o timeout", &e))?;
+            .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let datagram = match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) => datagram,
             Err(err) if is_timeout(&err) => return Ok(false),
             Err(err) => return Err(Error::io("não foi possível receber", &err)),
         };
         if datagram.from != server {
+            tally.foreign += 1;
             out!(
                 "datagrama de {}, que não é o servidor: ignorado",
                 datagram.from
@@ -133,6 +186,7 @@ fn listen(
         }
         let reply = &buffer[..datagram.len];
         let Some(seq) = sequence_of(reply) else {
+            tally.wrong += 1;
             out!(
                 "resposta ERRADA (não é um ping em maiúsculas): {}",
                 common::log::preview(reply, 40)
@@ -140,13 +194,14 @@ fn listen(
             continue;
         };
         let Some(fate) = seq.checked_sub(1).and_then(|i| fates.get_mut(i as usize)) else {
+            tally.wrong += 1;
             out!("resposta ao ping {seq}, que não foi enviado");
             continue;
         };
         match *fate {
             Fate::Waiting(sent_at) => {
                 let rtt = sent_at.elapsed();
-                latencies.record(rtt);
+                tally.latencies.record(rtt);
                 *fate = Fate::Answered;
                 out!(
                     "resposta de {}: seq={seq} tempo={} ms",
@@ -157,11 +212,17 @@ fn listen(
                     return Ok(true);
                 }
             }
-            Fate::TimedOut(sent_at) => out!(
-                "resposta ATRASADA ao ping {seq}: chegou {} ms depois do envio, após o tempo limite",
-                millis(sent_at.elapsed())
-            ),
-            Fate::Answered => out!("resposta DUPLICADA ao ping {seq}"),
+            Fate::TimedOut(sent_at) => {
+                tally.late += 1;
+                out!(
+                    "resposta ATRASADA ao ping {seq}: chegou {} ms depois do envio, após o tempo-limite",
+                    millis(sent_at.elapsed())
+                );
+            }
+            Fate::Answered => {
+                tally.duplicated += 1;
+                out!("resposta DUPLICADA ao ping {seq}");
+            }
         }
     }
     // EXERCÍCIO 8: FIM
@@ -197,16 +258,33 @@ fn ping_message(seq: u32, stamp: u128) -> String {
 
 // ANCHOR: summary
 /// O resumo no formato do `ping` do sistema.
-fn summary(server: SocketAddr, sent: u32, received: u32, latencies: Latencies) {
-    let loss = 100.0 * f64::from(sent - received) / f64::from(sent);
+fn summary(server: SocketAddr, sent: u32, received: u32, tally: &Tally) {
+    let loss = if sent == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(sent - received) / f64::from(sent)
+    };
     out!();
     out!("--- {server}: estatísticas do ping ---");
+    // Como o `ping` do sistema ("+1 duplicates"): os outros casos só aparecem
+    // quando acontecem.
+    let mut extras = String::new();
+    for (count, what) in [
+        (tally.duplicated, "duplicada(s)"),
+        (tally.late, "atrasada(s)"),
+        (tally.wrong, "errada(s)"),
+        (tally.foreign, "de outro endereço"),
+    ] {
+        if count > 0 {
+            extras.push_str(&format!(", +{count} {what}"));
+        }
+    }
     out!(
-        "{sent} enviados, {received} recebidos, {} % de perda",
+        "{sent} enviados, {received} recebidos, {} % de perda{extras}",
         decimal(loss, 1)
     );
-    if !latencies.is_empty() {
-        let rtt = latencies.summary();
+    if !tally.latencies.is_empty() {
+        let rtt = tally.latencies.clone().summary();
         let ms = |micros: f64| decimal(micros / 1000.0, 3);
         out!(
             "rtt mín/méd/máx/mdev = {}/{}/{}/{} ms",
@@ -230,10 +308,13 @@ fn unix_micros() -> u128 {
         .map_or(0, |d| d.as_micros())
 }
 
+/// A espera acabou sem datagrama: o tempo-limite do socket passou, ou o
+/// Ctrl+C interrompeu o `recv_from` (`Interrupted`; quem chamou confere se foi
+/// o Ctrl+C e para).
 fn is_timeout(err: &io::Error) -> bool {
     matches!(
         err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
     )
 }
 

@@ -42,12 +42,14 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor UDP pronto para receber em {bound}");
     // ANCHOR_END: ready
+    // ANCHOR: start_loop
     let mut simulator = Simulator::new(config.impairment, &socket)
         .map_err(|e| Error::io("não foi possível preparar a simulação", &e))?;
     if config.impairment.is_active() {
         log!("simulando uma rede ruim: {}", config.impairment);
     }
     serve(&socket, &mut simulator)
+    // ANCHOR_END: start_loop
 }
 
 // ANCHOR: serve

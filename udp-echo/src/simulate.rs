@@ -24,7 +24,7 @@ use common::Error;
 ///
 /// Um roteador de verdade tem uma fila finita: quando ela enche, o pacote que
 /// chega é descartado. Sem limite, um cliente que manda datagramas sem parar
-/// a um servidor com `--atraso 3000` faria o servidor guardar 3 segundos de
+/// a um servidor com `--atraso 3000ms` faria o servidor guardar 3 segundos de
 /// tráfego na memória (mais de 1 GB na loopback). 32 MiB guardam 500
 /// datagramas do tamanho máximo, ou mais de 200 mil pings, bem mais do que
 /// qualquer experimento do livro precisa.

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         );
         assert!(seconds <= Duration::from_secs(cli::MAX_SECONDS), "{text:?}");
     }
-    if let Ok(millis) = cli::millis(text) {
+    if let Ok(millis) = cli::short_time(text) {
         assert!(millis <= Duration::from_millis(cli::MAX_MILLIS), "{text:?}");
     }
     if let Ok(p) = cli::probability(text) {

@@ -84,43 +84,32 @@ pub fn feedback(exercises: &[Exercise], grade: &Grade) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ExerciseGrade;
+    use super::super::fixtures::{exercise, grade_for, not_run, ran};
     use super::*;
 
     #[test]
     fn devolutiva_tem_cada_teste_a_mensagem_e_o_erro_inteiro() {
-        let exercise = |test: &str| Exercise {
-            test: test.into(),
-            points: 10.0,
-            weights: Default::default(),
-        };
         let long: String = (0..50).map(|i| format!("linha {i}\n")).collect();
         let grade = Grade {
-            student: "ana".into(),
-            exercises: vec![
-                ExerciseGrade {
-                    points: 5.0,
-                    tests: vec![
-                        ("a".into(), TestOutcome::Passed),
-                        ("b".into(), TestOutcome::Failed(long)),
-                    ],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 0.0,
-                    tests: Vec::new(),
-                    note: Some("udp-echo não compila".into()),
-                },
-            ],
             notes: vec!["udp-echo não compila: error: x (a.rs:1:1)".into()],
             ignored: vec![".cargo/config.toml (não faz parte do kit)".into()],
             compile_log: vec!["error: x\n --> a.rs:1:1".into()],
-            timings: String::new(),
+            ..grade_for(
+                "ana",
+                vec![
+                    ran(
+                        5.0,
+                        &[("a", TestOutcome::Passed), ("b", TestOutcome::Failed(long))],
+                    ),
+                    not_run("udp-echo não compila"),
+                ],
+            )
         };
-        let text = feedback(
-            &[exercise("exercicio_01"), exercise("exercicio_02")],
-            &grade,
-        );
+        let exercises = [
+            exercise("exercicio_01", 10.0),
+            exercise("exercicio_02", 10.0),
+        ];
+        let text = feedback(&exercises, &grade);
         assert!(text.contains("Nota: **5 de 20**"), "{text}");
         assert!(text.contains("- `a`: passou"), "{text}");
         assert!(text.contains("- `b`: **falhou**"), "{text}");

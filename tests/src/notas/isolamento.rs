@@ -62,7 +62,7 @@ pub struct Run {
     /// A saída padrão, até [`MAX_OUTPUT`] bytes (onde o harness de testes
     /// escreve o relatório).
     pub output: String,
-    /// A saída de erros, até [`MAX_OUTPUT`] bytes (onde o cargo escreve, e
+    /// A saída de erro, até [`MAX_OUTPUT`] bytes (onde o cargo escreve, e
     /// onde caem os pânicos dos servidores que os testes sobem).
     pub errors: String,
 }
@@ -319,7 +319,7 @@ impl Sandbox {
 fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
     command.stdin(Stdio::null());
     // Dois canos, um para cada saída: o que os servidores dos testes
-    // escrevem na saída de erros não se mistura, no meio de uma linha, ao
+    // escrevem na saída de erro não se mistura, no meio de uma linha, ao
     // relatório do harness na saída padrão.
     #[cfg(unix)]
     let readers: Vec<Box<dyn Read + Send>> = {
@@ -526,7 +526,7 @@ mod tests {
         .unwrap();
         assert!(run.success());
         assert_eq!(run.output.len(), MAX_OUTPUT);
-        assert_eq!(run.errors, "fim\n", "a saída de erros vem à parte");
+        assert_eq!(run.errors, "fim\n", "a saída de erro vem à parte");
     }
 
     #[test]

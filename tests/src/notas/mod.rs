@@ -396,9 +396,7 @@ impl Grader {
                     relative.display()
                 ));
                 broken.insert(krate, "usa `unsafe`");
-                let src = Path::new(krate).join("src");
-                let _ = fs::remove_dir_all(work.join(&src));
-                copy_tree(&self.base.join(&src), &work.join(&src))?;
+                self.use_kit_code(work, krate)?;
             }
         }
         for _ in 0..CRATES.len() {
@@ -423,9 +421,7 @@ impl Grader {
                 .push(format!("{krate} {}", compile_error(&output, Some(krate))));
             grade.compile_log.push(diagnostics(&output));
             broken.insert(krate, "não compila");
-            let src = Path::new(krate).join("src");
-            let _ = fs::remove_dir_all(work.join(&src));
-            copy_tree(&self.base.join(&src), &work.join(&src))?;
+            self.use_kit_code(work, krate)?;
         }
 
         let programs_time = clock.elapsed();
@@ -485,6 +481,14 @@ impl Grader {
             (clock.elapsed() - programs_time - tests_time).as_secs_f64()
         );
         Ok(grade)
+    }
+
+    /// Troca o código (`src/`) do programa `krate` na entrega `work` pelo
+    /// esboço do kit: os exercícios dos outros programas ainda valem.
+    fn use_kit_code(&self, work: &Path, krate: &str) -> Result<(), String> {
+        let src = Path::new(krate).join("src");
+        let _ = fs::remove_dir_all(work.join(&src));
+        copy_tree(&self.base.join(&src), &work.join(&src))
     }
 
     /// A nota de um exercício: zero com o motivo, se o programa dele foi
@@ -842,8 +846,58 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Notas e exercícios prontos para os testes do corretor: cada teste
+/// escreve só o que muda.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Exercise, ExerciseGrade, Grade, TestOutcome};
+
+    /// Um exercício que vale `points`, com o mesmo peso para todos os testes.
+    pub fn exercise(test: &str, points: f64) -> Exercise {
+        Exercise {
+            test: test.into(),
+            points,
+            weights: Default::default(),
+        }
+    }
+
+    /// Um exercício que rodou: os pontos e o que aconteceu com cada teste.
+    pub fn ran(points: f64, tests: &[(&str, TestOutcome)]) -> ExerciseGrade {
+        ExerciseGrade {
+            points,
+            tests: tests
+                .iter()
+                .map(|(name, outcome)| (name.to_string(), outcome.clone()))
+                .collect(),
+            note: None,
+        }
+    }
+
+    /// Um exercício em que nenhum teste rodou, e por quê.
+    pub fn not_run(note: &str) -> ExerciseGrade {
+        ExerciseGrade {
+            points: 0.0,
+            tests: Vec::new(),
+            note: Some(note.into()),
+        }
+    }
+
+    /// A nota de `student`, com esses exercícios e nada mais.
+    pub fn grade_for(student: &str, exercises: Vec<ExerciseGrade>) -> Grade {
+        Grade {
+            student: student.into(),
+            exercises,
+            notes: Vec::new(),
+            ignored: Vec::new(),
+            compile_log: Vec::new(),
+            timings: String::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{grade_for, not_run, ran};
     use super::*;
 
     #[test]
@@ -879,32 +933,23 @@ mod tests {
     #[test]
     fn resumo_diz_o_que_faltou() {
         let grade = Grade {
-            student: "ana".into(),
-            exercises: vec![
-                ExerciseGrade {
-                    points: 10.0,
-                    tests: vec![("a".into(), TestOutcome::Passed)],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 5.0,
-                    tests: vec![
-                        ("a".into(), TestOutcome::Flaky),
-                        ("b".into(), TestOutcome::Failed("x".into())),
-                        ("c".into(), TestOutcome::TimedOut),
-                    ],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 0.0,
-                    tests: Vec::new(),
-                    note: Some("udp-echo não compila".into()),
-                },
-            ],
             notes: vec!["udp-echo não compila: error (x.rs:1:1)".into()],
             ignored: vec!["Cargo.toml (alterado; só o do kit vale)".into()],
-            compile_log: Vec::new(),
-            timings: String::new(),
+            ..grade_for(
+                "ana",
+                vec![
+                    ran(10.0, &[("a", TestOutcome::Passed)]),
+                    ran(
+                        5.0,
+                        &[
+                            ("a", TestOutcome::Flaky),
+                            ("b", TestOutcome::Failed("x".into())),
+                            ("c", TestOutcome::TimedOut),
+                        ],
+                    ),
+                    not_run("udp-echo não compila"),
+                ],
+            )
         };
         assert_eq!(grade.total(), 15.0);
         assert_eq!(

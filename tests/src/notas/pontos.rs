@@ -133,6 +133,7 @@ fn parse(text: &str, file: &str) -> Result<(Points, Weights), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::exercise;
     use super::*;
 
     fn names(list: &[&str]) -> Vec<String> {
@@ -141,11 +142,7 @@ mod tests {
 
     #[test]
     fn pontos_divididos_entre_os_testes() {
-        let exercise = Exercise {
-            test: "exercicio_01".into(),
-            points: 12.0,
-            weights: BTreeMap::new(),
-        };
+        let exercise = exercise("exercicio_01", 12.0);
         let expected = names(&["a", "b", "c", "d", "e", "f"]);
         assert_eq!(exercise.score(&expected, &["a", "b", "c", "d", "e"]), 10.0);
         assert_eq!(exercise.score(&expected, &[]), 0.0);
@@ -164,9 +161,8 @@ mod tests {
         assert_eq!(points["exercicio_01"], 7.5);
         assert_eq!(weights[&("exercicio_01".into(), "b".into())], 3.0);
         let exercise = Exercise {
-            test: "exercicio_01".into(),
-            points: 8.0,
             weights: [("b".to_string(), 3.0)].into(),
+            ..exercise("exercicio_01", 8.0)
         };
         assert_eq!(exercise.score(&names(&["a", "b"]), &["b"]), 6.0);
         assert_eq!(exercise.score(&names(&["a", "b"]), &["a"]), 2.0);

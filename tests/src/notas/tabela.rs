@@ -92,41 +92,28 @@ pub fn table(exercises: &[Exercise], grades: &[Grade]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ExerciseGrade, TestOutcome};
+    use super::super::TestOutcome;
+    use super::super::fixtures::{exercise, grade_for, ran};
     use super::*;
 
     fn sample() -> (Vec<Exercise>, Vec<Grade>) {
-        let exercise = |test: &str, points| Exercise {
-            test: test.into(),
-            points,
-            weights: Default::default(),
-        };
         let exercises = vec![
             exercise("exercicio_01", 10.0),
             exercise("exercicio_02", 7.5),
         ];
-        let grade = Grade {
-            student: "Ana \"Aninha\"".into(),
-            exercises: vec![
-                ExerciseGrade {
-                    points: 8.33,
-                    tests: vec![
-                        ("a".into(), TestOutcome::Passed),
-                        ("b".into(), TestOutcome::Failed("x".into())),
+        let grade = grade_for(
+            "Ana \"Aninha\"",
+            vec![
+                ran(
+                    8.33,
+                    &[
+                        ("a", TestOutcome::Passed),
+                        ("b", TestOutcome::Failed("x".into())),
                     ],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 7.5,
-                    tests: vec![("c".into(), TestOutcome::Passed)],
-                    note: None,
-                },
+                ),
+                ran(7.5, &[("c", TestOutcome::Passed)]),
             ],
-            notes: Vec::new(),
-            ignored: Vec::new(),
-            compile_log: Vec::new(),
-            timings: String::new(),
-        };
+        );
         (exercises, vec![grade])
     }
 

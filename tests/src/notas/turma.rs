@@ -221,37 +221,32 @@ pub fn write_reports(
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{grade_for, not_run, ran};
     use super::*;
 
     #[test]
     fn nota_guardada_volta_igual() {
         let grade = Grade {
-            student: "Ana\tSouza".into(),
-            exercises: vec![
-                ExerciseGrade {
-                    points: 3.33,
-                    tests: vec![
-                        ("a".into(), TestOutcome::Passed),
-                        (
-                            "b".into(),
-                            TestOutcome::Failed("linha 1\nlinha\t2 \\n".into()),
-                        ),
-                        ("c".into(), TestOutcome::Flaky),
-                        ("d".into(), TestOutcome::TimedOut),
-                        ("e".into(), TestOutcome::DidNotFinish),
-                    ],
-                    note: None,
-                },
-                ExerciseGrade {
-                    points: 0.0,
-                    tests: Vec::new(),
-                    note: Some("udp-echo não compila".into()),
-                },
-            ],
             notes: vec!["x".into()],
             ignored: vec!["Cargo.toml (alterado)".into()],
             compile_log: vec!["error: x\n  --> a.rs:1:1\n\nerror: y".into()],
             timings: "programas 1.0 s".into(),
+            ..grade_for(
+                "Ana\tSouza",
+                vec![
+                    ran(
+                        3.33,
+                        &[
+                            ("a", TestOutcome::Passed),
+                            ("b", TestOutcome::Failed("linha 1\nlinha\t2 \\n".into())),
+                            ("c", TestOutcome::Flaky),
+                            ("d", TestOutcome::TimedOut),
+                            ("e", TestOutcome::DidNotFinish),
+                        ],
+                    ),
+                    not_run("udp-echo não compila"),
+                ],
+            )
         };
         let text = to_record(&grade);
         assert_eq!(from_record(&text, 2), Some(grade));
