@@ -390,8 +390,8 @@ pub struct FlowSummary {
     pub window_min: f64,
     /// Por quanto tempo (ms) a janela ficou em zero, somando as leituras.
     pub zero_window_ms: f64,
-    /// O maior trecho (ms) em que o `write` não aceitou nenhum byte, antes
-    /// do fim: o programa parado, esperando.
+    /// Por quanto tempo (ms), somando os trechos, o `write` não aceitou
+    /// nenhum byte antes do fim: o programa parado, esperando.
     pub blocked_ms: f64,
 }
 
@@ -409,18 +409,11 @@ pub fn summarize_flow(rows: &[Row]) -> FlowSummary {
         .map(|pair| pair[1].t_ms - pair[0].t_ms)
         .fold(0.0, |total, dt| total + dt);
     let total = rows.last().map_or(0.0, |r| r.written);
-    let (mut blocked_ms, mut since) = (0.0f64, None::<&Row>);
-    for pair in rows.windows(2) {
-        let stuck = pair[1].written == pair[0].written && pair[0].written < total;
-        match (stuck, since) {
-            (true, None) => since = Some(&pair[0]),
-            (false, Some(start)) => {
-                blocked_ms = blocked_ms.max(pair[0].t_ms - start.t_ms);
-                since = None;
-            }
-            _ => {}
-        }
-    }
+    let blocked_ms = rows
+        .windows(2)
+        .filter(|pair| pair[1].written == pair[0].written && pair[0].written < total)
+        .map(|pair| pair[1].t_ms - pair[0].t_ms)
+        .fold(0.0, |sum, dt| sum + dt);
     FlowSummary {
         window_max,
         window_min: if window_min.is_finite() {
@@ -496,7 +489,7 @@ pub fn run(
             let s = summarize_flow(&rows);
             summary += &format!(
                 "janela anunciada pelo servidor: até {} KiB, mínima {} bytes; em zero por {} ms; \
-                 o write ficou parado, sem aceitar nenhum byte, por {} ms\n\
+                 o write ficou parado, sem aceitar nenhum byte, por {} ms no total\n\
                  RESUMO janela_max={} janela_min={} janela_zero_ms={} parado_ms={}\n",
                 common::stats::thousands((s.window_max / 1024.0) as u64),
                 s.window_min,
