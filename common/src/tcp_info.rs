@@ -242,8 +242,9 @@ impl Sampler {
 // ANCHOR_END: sampler
 
 // ANCHOR: csv
-/// O cabeçalho da tabela: uma coluna por número, com a unidade no nome do
-/// livro (veja a página "Congestionamento e fluxo, em gráficos").
+/// O cabeçalho da tabela: uma coluna por número (as unidades estão em
+/// [`write_csv`]; o livro usa a tabela em "Controle de congestionamento, em
+/// gráficos").
 pub const CSV_HEADER: &str = "t_ms,cwnd,ssthresh,rtt_us,retrans,bytes,escritos,em_voo,janela,mss";
 
 /// Grava as leituras em CSV: `t_ms` (ms), `cwnd` e `ssthresh` (segmentos;

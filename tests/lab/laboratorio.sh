@@ -25,6 +25,7 @@
 # capacidade do enlace do experimento 2), ATRASO=10 (ms, só onde há netem).
 # BIN_DIR: a pasta com udp-echo, tcp-echo e avaliacao já compilados; sem ela,
 # o script compila com o cargo (os programas de rede com --release).
+# GRAFICO: o programa que desenha os gráficos (padrão: BIN_DIR/avaliacao).
 #
 # Saída: 0 se tudo saiu como esperado; 1 se não; 2 se não pôde rodar aqui
 # (sem root, sem `ip`, sem `nft`), dizendo por quê: "NÃO RODOU: motivo".
@@ -107,7 +108,8 @@ porta_tcp=$(sobe tcp-echo)
 # experimento 2, o tbf divide os blocos grandes antes do nftables.
 descarta() {
   dentro nft delete table inet lab 2>/dev/null || true
-  dentro nft -f - <<REGRAS || nao_roda "o nftables recusou a regra (kernel sem nf_tables?)"
+  dentro nft -f - <<REGRAS \
+    || nao_roda "o nftables recusou a regra (kernel sem nf_tables?)"
 table inet lab {
   chain entrada {
     type filter hook input priority 0; policy accept;
@@ -195,13 +197,15 @@ experimento_congestionamento() {
   dentro sysctl -qw net.ipv4.tcp_congestion_control=reno \
     || nao_roda "o kernel não deixou escolher o controle de congestionamento reno"
   # Um enlace com capacidade limitada e uma fila, como a saída de um roteador.
-  local enlace
-  if dentro tc qdisc add dev lo root netem delay "${ATRASO}ms" rate "$TAXA" limit 1000 2>/dev/null; then
-    enlace="enlace de $taxa com atraso de $ATRASO ms em cada sentido (netem)"
+  local enlace="enlace de $taxa"
+  if dentro tc qdisc add dev lo root netem \
+      delay "${ATRASO}ms" rate "$TAXA" limit 1000 2>/dev/null; then
+    enlace+=" com atraso de $ATRASO ms em cada sentido (netem)"
   else
     dentro tc qdisc add dev lo root tbf rate "$TAXA" burst 16kb latency 20ms \
       || nao_roda "o kernel não tem o tbf (sch_tbf) para limitar o enlace"
-    enlace="enlace de $taxa com uma fila de até 20 ms (tbf); sem atraso fixo: este kernel não tem o netem (sch_netem)"
+    enlace+=" com uma fila de até 20 ms (tbf); sem atraso fixo:"
+    enlace+=" este kernel não tem o netem (sch_netem)"
   fi
   # ANCHOR_END: enlace
   echo "== 2. Controle de congestionamento: Reno, $enlace"
