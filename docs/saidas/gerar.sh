@@ -39,6 +39,12 @@ kill -INT "$servidor"
 wait "$servidor" || true
 rm -f "$log"
 
+# O que o `avaliacao kit` responde (a página do professor mostra), com a
+# pasta de destino trocada pela do texto, ../kit-turma.
+kit=$(mktemp -d)
+target/debug/avaliacao kit "$kit/kit-turma" 2>&1 | sed "s|$kit/kit-turma|../kit-turma|g" >"$S/kit.txt"
+rm -rf "$kit"
+
 if [[ "${1:-}" == "--medidas" ]]; then
     # Servidores e bench compilados com otimizações, o log do servidor
     # descartado (escrever no terminal também custa), 3 s por medida.

@@ -33,6 +33,21 @@ fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
         "a solução vazou para o kit:\n{}",
         leaks.join("\n")
     );
+    // A página do professor mostra o que `avaliacao kit` responde
+    // (docs/saidas/kit.txt, gerado por docs/saidas/gerar.sh): os números
+    // têm de ser os de hoje.
+    let shown = fs::read_to_string(root.join("docs/saidas/kit.txt")).unwrap();
+    let today = format!(
+        "Kit escrito em ../kit-turma: {} arquivos, {} trechos tirados (exercícios {marked:?}).",
+        report.files,
+        report.regions.len()
+    );
+    assert_eq!(
+        shown.lines().next(),
+        Some(today.as_str()),
+        "docs/saidas/kit.txt está velho: rode `cargo build --workspace && bash \
+         docs/saidas/gerar.sh`"
+    );
     let book = avaliacao::livro::check_book(&class.join("kit"));
     assert!(
         book.is_empty(),
