@@ -558,3 +558,42 @@ fn formato_de_maquina_so_quando_pedido() {
         );
     }
 }
+
+/// Um servidor que responde só o primeiro datagrama e depois se cala não tem
+/// "respostas/s" altas: a medida vai até o último envio, e não só até a
+/// última resposta.
+#[test]
+fn udp_bench_servidor_que_para_de_responder_nao_ganha_vazao() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut buffer = [0u8; 2048];
+        if let Ok((n, from)) = socket.recv_from(&mut buffer) {
+            let _ = socket.send_to(&buffer[..n].to_ascii_uppercase(), from);
+        }
+        // Depois, recebe e não responde mais nada.
+        while socket.recv_from(&mut buffer).is_ok() {}
+    });
+    let port = port.to_string();
+    let output = run(
+        "udp-echo",
+        &[
+            "bench",
+            "--formato",
+            "chave-valor",
+            "--porta",
+            &port,
+            "--em-voo",
+            "4",
+            "--duracao",
+            "500ms",
+            "--timeout",
+            "50ms",
+        ],
+        b"",
+    );
+    assert_eq!(number(&output, "respondidos"), 1, "{}", describe(&output));
+    // 1 resposta em pelo menos meio segundo de envios: no máximo 2 por segundo.
+    assert!(number(&output, "por_segundo") <= 2, "{}", describe(&output));
+    assert!(number(&output, "perdidos") > 0, "{}", describe(&output));
+}

@@ -65,7 +65,9 @@ struct Tally {
     foreign: u64,
     errors: u64,
     latencies: Latencies,
-    /// Quando chegou a última resposta certa: o fim da medida (veja `run`).
+    /// Quando saiu o último datagrama e quando chegou a última resposta
+    /// certa: o fim da medida é o mais tarde dos dois (veja `run`).
+    last_send: Option<Instant>,
     last_answer: Option<Instant>,
     /// O primeiro caso de cada problema, explicado, para a mensagem final.
     first: Firsts,
@@ -109,6 +111,7 @@ impl Tally {
         self.foreign += other.foreign;
         self.errors += other.errors;
         self.latencies.merge(other.latencies);
+        self.last_send = self.last_send.max(other.last_send);
         self.last_answer = self.last_answer.max(other.last_answer);
         self.first.merge(other.first);
     }
@@ -197,11 +200,14 @@ pub fn run(config: &Config) -> Result<(), Error> {
         total.add(tally);
     }
     ticker.stop();
-    // A medida acaba na última resposta certa: depois dela, o bench só
-    // esperou o `timeout` dos datagramas perdidos, e esse tempo parado não é
-    // do servidor (contá-lo baixaria as respostas/s de quem perde um só).
+    // A medida acaba no último envio ou na última resposta certa, o que vier
+    // depois: o tempo que o bench só esperou o `timeout` dos datagramas
+    // perdidos no fim não é do servidor (contá-lo baixaria as respostas/s de
+    // quem perde um só). Mas o tempo em que ele deixou de responder é: quem
+    // responde o primeiro datagrama e mais nada não ganha respostas/s altas.
     let elapsed = total
-        .last_answer
+        .last_send
+        .max(total.last_answer)
         .map_or_else(|| started.elapsed(), |last| last - started);
     report(config, &total, elapsed);
     let problems = total.problems(server);
@@ -266,6 +272,7 @@ impl Job {
                         fates.push(Fate::Waiting);
                         pending.push((seq, sent_at));
                         tally.sent += 1;
+                        tally.last_send = Some(sent_at);
                     }
                     Err(err) => {
                         fates.push(Fate::Lost);
