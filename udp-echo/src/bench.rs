@@ -488,6 +488,10 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     out!("  de outro endereço   {:>12}", thousands(total.foreign));
     out!("  erros de rede       {:>12}", thousands(total.errors));
     out!("  respostas/s         {:>12}", thousands(rate as u64));
+    // Sem nenhuma resposta certa, não há RTT para mostrar (nem um "0 µs").
+    if total.latencies.is_empty() {
+        return;
+    }
     out!("  RTT p50             {:>12} µs", thousands(rtt.p50.into()));
     out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
     out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
