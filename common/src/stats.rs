@@ -100,6 +100,9 @@ pub enum Unit {
     Bytes,
     /// Conexões completas (`1 234 conexões/s`).
     Connections,
+    /// Conexões que já responderam, sem taxa: no modo `conexoes`, elas
+    /// chegam todas de uma vez, e "por segundo" não quer dizer nada.
+    Answered,
 }
 
 impl Unit {
@@ -109,6 +112,7 @@ impl Unit {
             Unit::Replies => "respostas",
             Unit::Bytes => "MiB",
             Unit::Connections => "conexões",
+            Unit::Answered => "conexões respondidas",
         }
     }
 
@@ -116,15 +120,17 @@ impl Unit {
     fn amount(self, count: u64) -> String {
         match self {
             Unit::Bytes => decimal(count as f64 / MIB, 1),
-            Unit::Replies | Unit::Connections => thousands(count),
+            Unit::Replies | Unit::Connections | Unit::Answered => thousands(count),
         }
     }
 
-    /// Uma taxa em texto (`84 210 respostas/s`, `256,3 MiB/s`).
+    /// Uma taxa em texto (`84 210 respostas/s`, `256,3 MiB/s`); nenhuma
+    /// para [`Unit::Answered`].
     fn rate(self, per_second: f64) -> String {
         let amount = match self {
             Unit::Bytes => decimal(per_second / MIB, 1),
             Unit::Replies | Unit::Connections => thousands(per_second as u64),
+            Unit::Answered => return String::new(),
         };
         format!("{amount} {}/s", self.name())
     }
@@ -229,7 +235,9 @@ pub fn progress_line(unit: Unit, plan: Plan, elapsed: Duration, count: u64, rate
             unit.amount(count),
             unit.amount(total),
             unit.name()
-        ),
+        )
+        .trim_end()
+        .to_string(),
     }
 }
 
@@ -306,6 +314,20 @@ mod tests {
                 256.3 * MIB
             ),
             "  3,0 s   768,0 de 1024,0 MiB          256,3 MiB/s"
+        );
+    }
+
+    #[test]
+    fn conexoes_respondidas_sem_taxa() {
+        assert_eq!(
+            progress_line(
+                Unit::Answered,
+                Plan::Until(500),
+                Duration::from_secs(1),
+                499,
+                0.0
+            ),
+            "  1,0 s   499 de 500 conexões respondidas"
         );
     }
 

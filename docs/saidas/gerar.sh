@@ -67,6 +67,8 @@ if [[ "${1:-}" == "--medidas" ]]; then
     mede udp-echo bench_udp.txt
     mede udp-echo bench_udp_4x8.txt --clientes 4 --em-voo 8
     mede tcp-echo bench_tcp_ping.txt --modo ping
+    mede tcp-echo bench_tcp_fluxo.txt --modo fluxo --mib 256
+    mede tcp-echo bench_tcp_conexoes.txt --modo conexoes --conexoes 500
 fi
 
 if [[ "${1:-}" == "--primeira-compilacao" ]]; then

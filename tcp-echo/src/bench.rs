@@ -511,7 +511,7 @@ fn progress_of(config: &Config) -> (Unit, Plan) {
             Unit::Bytes,
             Plan::Until(config.mebibytes * 1024 * 1024 * connections),
         ),
-        Mode::Conexoes => (Unit::Connections, Plan::Until(connections)),
+        Mode::Conexoes => (Unit::Answered, Plan::Until(connections)),
     }
 }
 
