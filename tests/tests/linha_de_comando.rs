@@ -408,3 +408,36 @@ fn thread_que_o_sistema_nao_cria_no_bench_e_um_erro_em_portugues() {
         assert!(output.stderr.contains(clients), "{}", output.stderr);
     }
 }
+
+/// Num terminal de verdade (o `script` do util-linux finge um), os erros vêm
+/// coloridos como a ajuda; com NO_COLOR (<https://no-color.org>), sem cor.
+#[test]
+fn erros_coloridos_no_terminal_e_sem_cor_com_no_color() {
+    let in_terminal = |no_color: bool| -> Option<String> {
+        let program = avaliacao::binary("udp-echo");
+        let mut command = std::process::Command::new("script");
+        command
+            .args(["-qec"])
+            .arg(format!("'{}' servido", program.display()))
+            .arg("/dev/null")
+            .env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let output = command.output().ok()?;
+        Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let Some(colored) = in_terminal(false) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a CI precisa do `script` (pacote bsdutils)"
+        );
+        eprintln!("NÃO RODOU: sem o comando `script` nesta máquina");
+        return;
+    };
+    assert!(colored.contains("\x1b[31merro:"), "{colored:?}");
+    assert!(colored.contains("dica:"), "{colored:?}");
+    let plain = in_terminal(true).expect("script");
+    assert!(plain.contains("erro: subcomando desconhecido"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
