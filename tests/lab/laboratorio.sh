@@ -4,8 +4,9 @@
 # (uma "máquina" isolada, só com a loopback, MTU de 1500 bytes como numa
 # rede Ethernet), com o nftables descartando pacotes de propósito:
 #
-#   perda             UDP e TCP com 0, 1 e 5 % de descarte: o que chega, o que
-#                     é retransmitido ("não é confiável" × "confiável").
+#   perda             UDP e TCP com 0, 1 e 5 % de descarte (ou as taxas de
+#                     PERDAS): o que chega, o que é retransmitido ("não é
+#                     confiável" × "confiável").
 #   congestionamento  a janela de congestionamento (cwnd) ao longo do tempo:
 #                     a partida lenta, a queda a cada perda, a subida depois;
 #                     e a vazão contra a taxa de perda ("controle de
@@ -17,10 +18,12 @@
 # Uso (Linux, como root ou com sudo; precisa de iproute2 e nftables):
 #   sudo bash tests/lab/laboratorio.sh                    # os três
 #   sudo bash tests/lab/laboratorio.sh congestionamento   # só um (ou dois)
+#   sudo PERDAS=30 bash tests/lab/laboratorio.sh perda    # outra taxa de perda
 #   sudo LIVRO=1 bash tests/lab/laboratorio.sh            # e grava os gráficos
 #                                                         # e as saídas do livro
 # Variáveis (com o padrão): SAIDA=target/laboratorio (onde ficam as tabelas e
-# os gráficos), PINGS=200, MIB=4 (cada transferência dos experimentos 1 e 2),
+# os gráficos), PERDAS="0 1 5" (as taxas do experimento 1, em %), PINGS=200,
+# MIB=4 (cada transferência dos experimentos 1 e 2),
 # FLUXO_MIB=64, PAUSA=1 (segundos parados no experimento 3), TAXA=100mbit (a
 # capacidade do enlace do experimento 2), ATRASO=10 (ms, só onde há netem).
 # BIN_DIR: a pasta com udp-echo, tcp-echo e avaliacao já compilados; sem ela,
@@ -31,6 +34,7 @@
 # (sem root, sem `ip`, sem `nft`), dizendo por quê: "NÃO RODOU: motivo".
 set -euo pipefail
 
+PERDAS=${PERDAS:-0 1 5}
 PINGS=${PINGS:-200}
 MIB=${MIB:-4}
 FLUXO_MIB=${FLUXO_MIB:-64}
@@ -146,7 +150,7 @@ experimento_perda() {
   echo
   printf '%-8s | %-32s | %s\n' "descarte" "UDP (ping)" "TCP (bench --modo fluxo)"
   echo "descarte_pct,udp_pct,tcp_pct,retransmitidos" >"$SAIDA/perda.csv"
-  for perda in 0 1 5; do
+  for perda in $PERDAS; do
     descarta "$(permil "$perda")"
     dentro "$BIN_DIR/udp-echo" ping --porta "$porta_udp" --contagem "$PINGS" --intervalo 5ms --timeout 0.2 \
       >"$trabalho/ping.txt" || true
@@ -171,6 +175,14 @@ experimento_perda() {
     fi
     if [ "$perda" = 5 ] && [ "${recebidos:-$PINGS}" -ge "$PINGS" ]; then
       falhou "com 5 % de descarte, algum ping devia se perder"
+    fi
+    # Com descarte, a perda do UDP fica perto dele: entre um terço e o dobro
+    # (mais 5 pontos), uma faixa que o sorteio de 200 pings quase nunca deixa.
+    local perdidos_pct
+    perdidos_pct=$(( 100 * (PINGS - ${recebidos:-0}) / PINGS ))
+    if [ "$(permil "$perda")" -gt 0 ] && {
+         awk -v q="$perdidos_pct" -v p="$perda" 'BEGIN { exit !(q < int(p / 3) || q > p * 2 + 5) }'; }; then
+      falhou "a perda UDP ($perdidos_pct %) devia ficar perto dos $perda % de descarte"
     fi
     if [ "${certos:-0}" != 1 ] || [ "${bytes:-0}" != $((MIB * 1048576)) ]; then
       falhou "com $perda %, a transferência TCP devia voltar inteira e certa"
