@@ -35,6 +35,13 @@ pub struct Row {
     pub window: f64,
 }
 
+/// Um número de um CSV; o erro diz a linha (`line`, contando de 1) e o que
+/// havia nela.
+fn parse_number(text: &str, line: usize) -> Result<f64, String> {
+    text.parse()
+        .map_err(|_| format!("a linha {line} tem \"{text}\", que não é número"))
+}
+
 /// Lê o CSV do `--tcp-info`. As colunas são achadas pelo nome, na ordem que
 /// vierem; um erro diz a linha.
 pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
@@ -65,9 +72,7 @@ pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
             match fields.get(index[i]).copied() {
                 None => Err(format!("a linha {} tem colunas de menos", number + 2)),
                 Some("") => Ok(None),
-                Some(text) => text.parse().map(Some).map_err(|_| {
-                    format!("a linha {} tem \"{text}\", que não é número", number + 2)
-                }),
+                Some(text) => parse_number(text, number + 2).map(Some),
             }
         };
         let number_at = |i: usize| value(i).map(|v| v.unwrap_or(0.0));
@@ -188,11 +193,7 @@ pub fn read_deliveries(text: &str) -> Result<Vec<Delivery>, String> {
     for (number, line) in text.lines().enumerate().skip(1) {
         let values: Vec<f64> = line
             .split(',')
-            .map(|field| {
-                field.parse().map_err(|_| {
-                    format!("a linha {} tem \"{field}\", que não é número", number + 1)
-                })
-            })
+            .map(|field| parse_number(field, number + 1))
             .collect::<Result<_, _>>()?;
         let [loss_pct, udp_pct, tcp_pct, retransmitted] = values[..] else {
             return Err(format!("a linha {} não tem 4 colunas", number + 1));
@@ -256,14 +257,10 @@ pub fn read_loss_points(text: &str) -> Result<Vec<LossPoint>, String> {
         let [algorithm, loss, rate] = fields[..] else {
             return Err(format!("a linha {} não tem 3 colunas", number + 1));
         };
-        let parse = |text: &str| {
-            text.parse::<f64>()
-                .map_err(|_| format!("a linha {} tem \"{text}\", que não é número", number + 1))
-        };
         points.push(LossPoint {
             algorithm: algorithm.to_string(),
-            loss_pct: parse(loss)?,
-            mib_per_s: parse(rate)?,
+            loss_pct: parse_number(loss, number + 1)?,
+            mib_per_s: parse_number(rate, number + 1)?,
         });
     }
     Ok(points)
