@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use common::report::{Fields, Format, Value};
 use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
+use common::udp::is_timeout;
 use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
@@ -414,18 +415,6 @@ fn sequence(reply: &[u8]) -> Option<u64> {
         .ok()
 }
 // ANCHOR_END: payload
-
-/// A espera acabou sem datagrama: o tempo-limite do socket passou, ou o
-/// Ctrl+C interrompeu o `recv_from` (`Interrupted`; quem chamou confere se foi
-/// o Ctrl+C e para).
-fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(
-        err.kind(),
-        std::io::ErrorKind::WouldBlock
-            | std::io::ErrorKind::TimedOut
-            | std::io::ErrorKind::Interrupted
-    )
-}
 
 fn report(config: &Config, total: &Tally, elapsed: Duration) {
     let rate = per_second(total.answered, elapsed);

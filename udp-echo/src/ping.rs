@@ -14,11 +14,11 @@
 //! Como o `ping` do sistema, o Ctrl+C para de enviar e mostra o resumo do
 //! que foi medido até ali.
 
-use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::stats::{Latencies, decimal};
+use common::udp::is_timeout;
 use common::{Error, out};
 
 /// O que o pinger precisa saber, vindo da linha de comando.
@@ -306,16 +306,6 @@ fn unix_micros() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros())
-}
-
-/// A espera acabou sem datagrama: o tempo-limite do socket passou, ou o
-/// Ctrl+C interrompeu o `recv_from` (`Interrupted`; quem chamou confere se foi
-/// o Ctrl+C e para).
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
 }
 
 #[cfg(test)]
