@@ -195,7 +195,9 @@ impl Ticker {
             let mut next = started + Duration::from_secs(1);
             loop {
                 // Esperas curtas, para parar logo quando o bench acaba.
-                thread::sleep(Duration::from_millis(50).min(next - Instant::now().min(next)));
+                thread::sleep(
+                    Duration::from_millis(50).min(next.saturating_duration_since(Instant::now())),
+                );
                 if flag.load(Ordering::Relaxed) {
                     show(true);
                     if terminal && last_time != started {

@@ -196,25 +196,7 @@ impl Server {
     /// Manda o sinal `signal` (`"INT"` é o Ctrl+C) e espera o servidor sair
     /// e a última linha dele ser lida.
     pub fn stop_with(&mut self, signal: &str) -> ExitStatus {
-        #[cfg(unix)]
-        {
-            let number = match signal {
-                "INT" => libc::SIGINT,
-                "TERM" => libc::SIGTERM,
-                other => panic!("sinal desconhecido: {other}"),
-            };
-            let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-            // SAFETY: kill só manda um sinal, ao processo do servidor que
-            // iniciamos (e que ainda não foi recolhido com wait).
-            let sent = unsafe { libc::kill(pid, number) };
-            assert_eq!(sent, 0, "não foi possível mandar SIG{signal}");
-        }
-        // No Windows não há sinais: o servidor é só encerrado.
-        #[cfg(not(unix))]
-        {
-            let _ = signal;
-            let _ = self.child.kill();
-        }
+        send_signal(&mut self.child, signal);
         let status =
             wait_child(&mut self.child, PATIENCE).expect("o servidor não saiu após o sinal");
         // A thread que lê a saída termina quando o servidor fecha a saída dele.
@@ -266,7 +248,32 @@ pub fn wait_until(mut check: impl FnMut() -> bool) -> bool {
     check()
 }
 
-fn wait_child(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+/// Manda o sinal `signal` (`"INT"` é o Ctrl+C, `"TERM"` o do `kill`) a um
+/// programa que iniciamos. No Windows não há sinais: o programa é só encerrado.
+pub fn send_signal(child: &mut Child, signal: &str) {
+    #[cfg(unix)]
+    {
+        let number = match signal {
+            "INT" => libc::SIGINT,
+            "TERM" => libc::SIGTERM,
+            other => panic!("sinal desconhecido: {other}"),
+        };
+        let pid = libc::pid_t::try_from(child.id()).expect("pid");
+        // SAFETY: kill só manda um sinal, ao processo que iniciamos (e que
+        // ainda não foi recolhido com wait).
+        let sent = unsafe { libc::kill(pid, number) };
+        assert_eq!(sent, 0, "não foi possível mandar SIG{signal}");
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = signal;
+        let _ = child.kill();
+    }
+}
+
+/// Espera `child` terminar por até `limit`; passado isso, mata-o e devolve
+/// `None`.
+pub fn wait_child(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let deadline = Instant::now() + limit;
     loop {
         if let Ok(Some(status)) = child.try_wait() {

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
-use avaliacao::{PATIENCE, Server, binary, wait_until};
+use avaliacao::{PATIENCE, Server, binary, send_signal, wait_child, wait_until};
 
 /// Um programa rodando, com a saída padrão e a de erro guardadas à medida que
 /// chegam.
@@ -50,21 +50,9 @@ impl Running {
 
     /// Manda o Ctrl+C (SIGINT) e espera o programa sair.
     fn ctrl_c(mut self) -> (ExitStatus, String, String) {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-        // SAFETY: kill só manda um sinal ao processo que iniciamos e que
-        // ainda não foi recolhido com wait.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if started.elapsed() > PATIENCE {
-                let _ = self.child.kill();
-                panic!("o programa não saiu depois do Ctrl+C");
-            }
-            thread::sleep(std::time::Duration::from_millis(20));
-        };
+        send_signal(&mut self.child, "INT");
+        let status =
+            wait_child(&mut self.child, PATIENCE).expect("o programa não saiu depois do Ctrl+C");
         // As threads que leem terminam quando o programa fecha as saídas.
         wait_until(|| Arc::strong_count(&self.stdout) == 1 && Arc::strong_count(&self.stderr) == 1);
         let stdout = self.stdout.lock().unwrap().clone();

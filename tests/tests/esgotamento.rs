@@ -341,21 +341,9 @@ fn sigterm_encerra_mesmo_com_a_saida_parada() {
     // O log é escrito a cada 50 ms: espera a escrita travar no pipe cheio.
     thread::sleep(Duration::from_millis(300));
 
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    // SAFETY: kill só manda um sinal ao processo que iniciamos.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    avaliacao::send_signal(&mut child, "TERM");
     let sent = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if sent.elapsed() > PATIENCE {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    let status = avaliacao::wait_child(&mut child, PATIENCE);
     eprintln!("SIGTERM com a saída parada: saiu em {:?}", sent.elapsed());
     drop(stdout);
     let status = status.expect("o servidor não saiu com a saída padrão parada");
