@@ -33,6 +33,8 @@ pub struct Row {
     pub in_flight: f64,
     /// Janela anunciada pelo outro lado, em bytes.
     pub window: f64,
+    /// Bytes de dados por segmento.
+    pub mss: f64,
 }
 
 /// Um número de um CSV; o erro diz a linha (`line`, contando de 1) e o que
@@ -59,9 +61,10 @@ pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
     };
     let columns = [
         "t_ms", "cwnd", "ssthresh", "rtt_us", "retrans", "bytes", "escritos", "em_voo", "janela",
+        "mss",
     ]
     .map(column);
-    let mut index = [0; 9];
+    let mut index = [0; 10];
     for (slot, found) in index.iter_mut().zip(columns) {
         *slot = found?;
     }
@@ -86,6 +89,7 @@ pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
             written: number_at(6)?,
             in_flight: number_at(7)?,
             window: number_at(8)?,
+            mss: number_at(9)?,
         });
     }
     Ok(rows)
