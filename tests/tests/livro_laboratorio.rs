@@ -134,7 +134,11 @@ fn partida_lenta_e_a_primeira_perda_sao_as_da_tabela() {
     let rtt_min = rows.iter().map(|r| r.rtt_us).fold(f64::INFINITY, f64::min);
     let rtt_max = rows.iter().map(|r| r.rtt_us).fold(0.0, f64::max);
     assert_eq!(
-        number(between(&text, "De ", " µs com a fila vazia")),
+        number(between(
+            &text,
+            "espera na fila. De ",
+            " µs com a fila vazia"
+        )),
         rtt_min
     );
     let full = number(between(&text, "µs com a fila vazia para mais de ", " ms"));
