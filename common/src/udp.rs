@@ -7,7 +7,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::Error;
 
@@ -90,8 +90,13 @@ pub fn client_socket(server: SocketAddr) -> Result<UdpSocket, Error> {
 // ANCHOR: read_timeout
 /// Quanto tempo `recv_from` espera antes de desistir (`SO_RCVTIMEO`).
 /// Sem isso, um cliente UDP cuja mensagem se perdeu esperaria para sempre.
+///
+/// Pela biblioteca padrão, e não pelo socket2: o sistema conta esse tempo em
+/// microssegundos, e zero quer dizer "sem limite". O socket2 corta um resto
+/// de espera menor que 1 µs para zero (uma espera sem fim); a biblioteca
+/// padrão o arredonda para 1 µs, e recusa o zero com um erro.
 pub fn set_read_timeout(socket: &UdpSocket, timeout: Duration) -> io::Result<()> {
-    SockRef::from(socket).set_read_timeout(Some(timeout))
+    socket.set_read_timeout(Some(timeout))
 }
 // ANCHOR_END: read_timeout
 
@@ -160,6 +165,19 @@ mod tests {
         let second = recv_from(&server, &mut small).unwrap();
         assert_eq!((second.len, second.truncated), (2, false));
         assert_eq!(&small[..2], b"oi");
+    }
+
+    #[test]
+    fn resto_de_espera_menor_que_um_microssegundo_nao_vira_espera_sem_fim() {
+        let socket = bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        // O `wait_reply` do cliente e o `listen` do ping passam o que resta do
+        // prazo, que pode ser de uns poucos nanossegundos.
+        set_read_timeout(&socket, Duration::from_nanos(300)).unwrap();
+        // Para o sistema, zero é "sem limite", e aí `read_timeout` diz `None`.
+        let kept = socket.read_timeout().unwrap();
+        assert!(kept.is_some_and(|t| !t.is_zero()), "{kept:?}");
+        let err = set_read_timeout(&socket, Duration::ZERO).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     }
 
     #[test]
