@@ -112,8 +112,9 @@ porta_tcp=$(sobe tcp-echo)
 # Na loopback, um "pacote" TCP pode ser um bloco de vários segmentos que o
 # kernel ainda não dividiu (GSO): descartá-lo perde todos juntos. No
 # experimento 2, o tbf divide os blocos grandes antes do nftables. Os pacotes
-# TCP com dados (mais de 100 bytes) têm uma regra só deles, para o script
-# contar quantos foram descartados: cada um tem de ser retransmitido.
+# TCP com dados (mais de 100 bytes) são contados duas vezes: todos os que
+# chegam (a primeira regra, que só conta) e os descartados (a segunda), que
+# têm de ser retransmitidos.
 descarta() {
   dentro nft delete table inet lab 2>/dev/null || true
   dentro nft -f - <<REGRAS \
@@ -122,6 +123,7 @@ table inet lab {
   chain entrada {
     type filter hook input priority 0; policy accept;
     udp dport $porta_udp numgen random mod 1000 < $1 drop
+    tcp dport $porta_tcp meta length > 100 counter
     tcp dport $porta_tcp meta length > 100 numgen random mod 1000 < $1 counter drop
     tcp dport $porta_tcp meta length <= 100 numgen random mod 1000 < $1 drop
   }
@@ -130,10 +132,13 @@ REGRAS
 }
 # ANCHOR_END: descarta
 
-# Quantos pacotes TCP com dados o nftables descartou desde o último `descarta`.
-dados_descartados() {
-  dentro nft list chain inet lab entrada | grep -oE 'counter packets [0-9]+' | head -1 | cut -d' ' -f3
+# Quantos pacotes TCP com dados chegaram à porta do servidor (dados_chegados)
+# e quantos o nftables descartou (dados_descartados) desde o último `descarta`.
+contador() {
+  dentro nft list chain inet lab entrada | grep -oE 'counter packets [0-9]+' | sed -n "$1p" | cut -d' ' -f3
 }
+dados_chegados() { contador 1; }
+dados_descartados() { contador 2; }
 
 # Uma porcentagem em milésimos (0,5 → 5) e em texto (0.5 → "0,5").
 permil() { awk -v p="$1" 'BEGIN { printf "%d", p * 10 + 0.5 }'; }
@@ -169,13 +174,17 @@ experimento_perda() {
     recebidos=$(grep -oE '[0-9]+ recebidos' "$trabalho/ping.txt" | cut -d' ' -f1)
     dentro nstat -n >/dev/null
     fluxo_tcp "$MIB"
-    local retrans certos bytes mibs descartados
-    retrans=$(dentro nstat -z TcpRetransSegs | awk '/TcpRetransSegs/ {print $2}')
+    local contadores retrans dsack certos bytes mibs chegados descartados
+    contadores=$(dentro nstat -z TcpRetransSegs TcpExtTCPDSACKRecvSegs)
+    retrans=$(echo "$contadores" | awk '/TcpRetransSegs/ {print $2}')
+    # Os avisos de "recebi duas vezes" (D-SACK): retransmissões desnecessárias.
+    dsack=$(echo "$contadores" | awk '/TcpExtTCPDSACKRecvSegs/ {print $2}')
+    chegados=$(dados_chegados)
     descartados=$(dados_descartados)
     certos=$(resultado respondidos); bytes=$(resultado bytes); mibs=$(resultado mib_por_segundo)
     printf '%-8s | %-32s | %s\n' "$perda %" \
       "$((PINGS - ${recebidos:-0})) de $PINGS sem resposta" \
-      "$((${bytes:-0} / 1048576)) de $MIB MiB certos, pacotes de dados descartados: ${descartados:-0}, segmentos retransmitidos: ${retrans:-0}, $(texto "${mibs:-0}") MiB/s"
+      "$((${bytes:-0} / 1048576)) de $MIB MiB certos, pacotes de dados: ${chegados:-0}, descartados: ${descartados:-0}, segmentos retransmitidos: ${retrans:-0}, desnecessários (D-SACK): ${dsack:-0}, $(texto "${mibs:-0}") MiB/s"
     # Só conta como entregue a transferência que voltou inteira e certa.
     local tcp_pct=0
     if [ "${certos:-0}" = 1 ]; then tcp_pct=$(awk -v b="${bytes:-0}" -v m="$MIB" 'BEGIN { print 100 * b / (m * 1048576) }'); fi
@@ -202,6 +211,9 @@ experimento_perda() {
     # Um pacote de dados descartado tem de ter sido retransmitido: a
     # transferência voltou inteira. (Com poucos pacotes, o sorteio pode não
     # pegar nenhum; aí não há o que retransmitir.)
+    if [ "${chegados:-0}" -le 0 ]; then
+      falhou "o nftables não contou nenhum pacote TCP com dados (as regras pegam a porta certa?)"
+    fi
     if [ "${descartados:-0}" -gt 0 ] && [ "${retrans:-0}" -le 0 ]; then
       falhou "com $perda %, o nftables descartou ${descartados} pacote(s) de dados do TCP, e o TCP devia ter retransmitido"
     fi

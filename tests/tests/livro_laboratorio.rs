@@ -353,3 +353,70 @@ fn o_leitor_parado_e_o_da_tabela() {
     );
     assert_eq!(number(total), mib(last.written));
 }
+
+/// Uma linha da tabela do experimento 1 (`docs/captura/lab-perda.txt`).
+#[derive(Debug)]
+struct LossRow {
+    loss_pct: f64,
+    unanswered: f64,
+    packets: f64,
+    dropped: f64,
+    retransmitted: f64,
+    mib_per_s: f64,
+}
+
+fn loss_rows() -> Vec<LossRow> {
+    let path = workspace_root().join("docs/captura/lab-perda.txt");
+    let text = fs::read_to_string(path).unwrap();
+    let rows: Vec<LossRow> = text
+        .lines()
+        .filter(|line| line.split('|').count() == 3 && line.contains(" MiB certos"))
+        .map(|line| {
+            let line = format!("{line},");
+            LossRow {
+                loss_pct: number(between(&line, "", " %")),
+                unanswered: number(between(&line, "| ", " de ")),
+                packets: number(between(&line, "pacotes de dados: ", ",")),
+                dropped: number(between(&line, "descartados: ", ",")),
+                retransmitted: number(between(&line, "segmentos retransmitidos: ", ",")),
+                mib_per_s: number(
+                    between(&line, "(D-SACK): ", " MiB/s")
+                        .split_once(", ")
+                        .unwrap()
+                        .1,
+                ),
+            }
+        })
+        .collect();
+    assert!(rows.len() >= 3, "a tabela do experimento 1 mudou: {text}");
+    rows
+}
+
+#[test]
+fn o_experimento_da_perda_e_o_da_tabela() {
+    let text = page("rede-laboratorio.md");
+    let rows = loss_rows();
+    let at = |loss: f64| rows.iter().find(|r| r.loss_pct == loss).unwrap();
+
+    // "Os 4 MiB viajam em pouco mais de cem desses blocos"
+    assert!(text.contains("Os 4 MiB viajam em pouco mais de cem desses blocos"));
+    for r in &rows {
+        assert!((100.0..200.0).contains(&r.packets), "{r:?}");
+        assert!(r.dropped <= r.packets, "{r:?}");
+    }
+    // A descrição do gráfico: "o UDP cai um pouco com 1 % e mais com 5 %;
+    // [...] os segmentos que o TCP retransmitiu, que sobem com o descarte"
+    assert!(text.contains("o UDP cai um pouco com 1 % e mais com 5 %"));
+    assert!(at(1.0).unanswered >= 1.0 && at(5.0).unanswered > at(1.0).unanswered);
+    assert!(text.contains("que sobem com o descarte"));
+    assert!(at(0.0).retransmitted <= at(1.0).retransmitted);
+    assert!(at(1.0).retransmitted < at(5.0).retransmitted);
+    // "[a vazão] só despenca quando uma retransmissão também se perde [...]
+    // como na linha de 5 % desta execução"
+    assert!(text.contains("como na linha de 5 % desta execução"));
+    assert!(
+        at(5.0).mib_per_s < 0.2 * at(0.0).mib_per_s,
+        "a vazão com 5 % não despencou: {:?}",
+        at(5.0)
+    );
+}
