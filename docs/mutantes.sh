@@ -5,7 +5,7 @@
 # quantos o teste do exercício pega. Este script usa a própria tabela.
 #
 #   bash docs/mutantes.sh             roda o cargo-mutants em cada exercício,
-#                                     um de cada vez (uns 40 min em 2 núcleos),
+#                                     um de cada vez (uns 25 min em 2 núcleos),
 #                                     e mostra as linhas da tabela medidas
 #   bash docs/mutantes.sh 7 8         só os exercícios 7 e 8
 #   bash docs/mutantes.sh --conferir  só confere, em segundos, que o número de
