@@ -13,14 +13,23 @@
 #                                     cargo-mutants faz hoje (a CI roda este:
 #                                     mudou a função, a tabela ficou velha)
 #
-# Precisa do cargo-mutants: cargo install --locked cargo-mutants
+# Precisa do cargo-mutants: cargo install --locked cargo-mutants@27.1.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pagina=docs/src/professor.md
+# A versão com que a tabela foi medida: outra versão pode fazer outras
+# mutações, e a contagem muda sem que o código tenha mudado.
+VERSAO=27.1.0
 if ! command -v cargo-mutants >/dev/null 2>&1; then
-  echo "mutantes: falta o cargo-mutants (cargo install --locked cargo-mutants)" >&2
+  echo "mutantes: falta o cargo-mutants (cargo install --locked cargo-mutants@$VERSAO)" >&2
   exit 2
+fi
+instalada=$(cargo mutants --version 2>/dev/null | awk '{print $2}')
+if [ "$instalada" != "$VERSAO" ]; then
+  echo "mutantes: a tabela foi medida com o cargo-mutants $VERSAO, e este é o ${instalada:-?}:" \
+    "as contagens podem mudar só por isso (cargo install --locked cargo-mutants@$VERSAO)" >&2
+  if [ "${1:-}" = --conferir ]; then exit 2; fi
 fi
 
 conferir=0
