@@ -353,12 +353,18 @@ pub struct CongestionSummary {
     pub mib_per_s: f64,
 }
 
+/// As quedas da janela: os índices das leituras em que ela caiu 25 % ou mais
+/// desde a leitura anterior.
+pub fn drops(rows: &[Row]) -> Vec<usize> {
+    (1..rows.len())
+        .filter(|&i| rows[i].cwnd <= 0.75 * rows[i - 1].cwnd)
+        .collect()
+}
+
 /// Resume uma execução (veja [`CongestionSummary`]).
 pub fn summarize_congestion(rows: &[Row]) -> CongestionSummary {
     let cwnd_max = rows.iter().map(|r| r.cwnd).fold(0.0, f64::max);
-    let drops: Vec<usize> = (1..rows.len())
-        .filter(|&i| rows[i].cwnd <= 0.75 * rows[i - 1].cwnd)
-        .collect();
+    let drops = drops(rows);
     let cwnd_min_after_drop = drops.first().map_or(0.0, |&first| {
         rows[first..]
             .iter()

@@ -60,17 +60,17 @@ fn rounded(value: f64, decimals: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// As quedas da janela: leituras seguidas em que ela caiu 25 % ou mais
-/// (o mesmo critério do resumo do laboratório). Devolve (índice, antes, depois).
+/// As quedas da janela, pelo mesmo critério do resumo do laboratório
+/// ([`grafico::drops`]): (índice, antes, depois).
 fn drops(rows: &[Row]) -> Vec<(usize, f64, f64)> {
-    (1..rows.len())
-        .filter(|&i| rows[i].cwnd <= 0.75 * rows[i - 1].cwnd)
+    grafico::drops(rows)
+        .into_iter()
         .map(|i| (i, rows[i - 1].cwnd, rows[i].cwnd))
         .collect()
 }
 
 fn cwnd_max(rows: &[Row]) -> f64 {
-    rows.iter().map(|r| r.cwnd).fold(0.0, f64::max)
+    grafico::summarize_congestion(rows).cwnd_max
 }
 
 fn mib_per_s(rows: &[Row]) -> f64 {
