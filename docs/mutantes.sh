@@ -25,12 +25,6 @@ if ! command -v cargo-mutants >/dev/null 2>&1; then
   echo "mutantes: falta o cargo-mutants (cargo install --locked cargo-mutants@$VERSAO)" >&2
   exit 2
 fi
-instalada=$(cargo mutants --version 2>/dev/null | awk '{print $2}')
-if [ "$instalada" != "$VERSAO" ]; then
-  echo "mutantes: a tabela foi medida com o cargo-mutants $VERSAO, e este é o ${instalada:-?}:" \
-    "as contagens podem mudar só por isso (cargo install --locked cargo-mutants@$VERSAO)" >&2
-  if [ "${1:-}" = --conferir ]; then exit 2; fi
-fi
 
 conferir=0
 escolhidos=()
@@ -42,13 +36,16 @@ for arg in "$@"; do
   esac
 done
 
+instalada=$(cargo mutants --version 2>/dev/null | awk '{print $2}')
+if [ "$instalada" != "$VERSAO" ]; then
+  echo "mutantes: a tabela foi medida com o cargo-mutants $VERSAO, e este é o ${instalada:-?}:" \
+    "as contagens podem mudar só por isso (cargo install --locked cargo-mutants@$VERSAO)" >&2
+  if [ "$conferir" = 1 ]; then exit 2; fi
+fi
+
 # As linhas da tabela: | 7 | `tcp-echo/src/bench.rs` | `Job::ping` | 12 | 12 |
 linhas=$(grep -E '^\| [0-9]+ \| `[^`]+` \| `[^`]+` \| [0-9]+ \| [0-9]+ \|$' "$pagina" | tr -d '`|' || true)
 [ -n "$linhas" ] || { echo "mutantes: a tabela de $pagina não foi encontrada" >&2; exit 1; }
-
-# As mudanças dentro da função: o cargo-mutants as chama de
-# "replace FUNÇÃO -> ..." e "replace X with Y in FUNÇÃO".
-lista() { cargo mutants -f "$1" -F "replace $2 " -F " in $2\$" --list 2>/dev/null; }
 
 erros=0
 total=0
@@ -57,7 +54,10 @@ while read -r numero arquivo funcao mutantes pegos; do
   if [ ${#escolhidos[@]} -gt 0 ] && [[ ! " ${escolhidos[*]} " == *" $numero "* ]]; then
     continue
   fi
-  hoje=$(lista "$arquivo" "$funcao" | wc -l)
+  # As mudanças dentro da função: o cargo-mutants as chama de
+  # "replace FUNÇÃO -> ..." e "replace X with Y in FUNÇÃO".
+  filtro=(-f "$arquivo" -F "replace $funcao " -F " in $funcao\$")
+  hoje=$(cargo mutants "${filtro[@]}" --list 2>/dev/null | wc -l)
   if [ "$conferir" = 1 ]; then
     if [ "$hoje" != "$mutantes" ]; then
       echo "exercício $numero: a tabela diz $mutantes mutantes em $funcao ($arquivo); o cargo-mutants faz $hoje hoje"
@@ -77,7 +77,7 @@ while read -r numero arquivo funcao mutantes pegos; do
     echo "o teste $teste falha sem nenhuma mutação (veja $saida.log): nada a medir" >&2
     exit 1
   fi
-  cargo mutants -f "$arquivo" -F "replace $funcao " -F " in $funcao\$" \
+  cargo mutants "${filtro[@]}" \
     --test-package avaliacao --baseline skip --test-tool cargo --copy-target true -t 90 -j 1 \
     -o "$saida" -- --test "$teste" >&2 || true
   # Pegos: os que o teste reprovou (caught) ou fez passar do tempo (timeout).
