@@ -118,7 +118,8 @@ pub struct Datagram {
 /// Com um buffer de [`MAX_DATAGRAM`] bytes nada é cortado: nenhum datagrama
 /// UDP passa de 65 527 bytes. Com um buffer menor (os 2048 das notas), um
 /// datagrama que ocupou o buffer inteiro pode ter perdido o resto, e o sistema
-/// não avisa; por isso ele é marcado como `truncated`.
+/// não avisa; por isso ele é marcado como `truncated`. (O Windows avisa, com
+/// um erro: veja `recv_whole_then_cut`.)
 pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> {
     #[cfg(windows)]
     if buffer.len() < MAX_DATAGRAM {
