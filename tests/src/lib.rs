@@ -41,7 +41,8 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 ///
 /// Na correção (`avaliacao notas`) os binários já foram compilados antes, e
 /// a variável `AVALIACAO_BINARIOS` diz a pasta deles: o teste não chama o
-/// cargo.
+/// cargo. É assim também no Wine (`.ci/wine/rodar`), onde os testes do
+/// Windows rodam sem cargo: lá a pasta tem `udp-echo.exe` e `tcp-echo.exe`.
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| match std::env::var_os("AVALIACAO_BINARIOS") {
