@@ -191,6 +191,39 @@ fn cada_passo_do_servidor_responde_em_maiusculas_aos_clientes_das_notas() {
     }
 }
 
+/// O que um passo do cliente escreve antes da resposta: os passos 1 a 4
+/// pedem a frase como as notas; o 5 só pede quando há um teclado.
+fn prompt(step: &str) -> &'static str {
+    if step < "cliente_5" {
+        "Input lowercase sentence:"
+    } else {
+        ""
+    }
+}
+
+/// Cada passo do servidor com cada passo do cliente: o passo ao lado, o de
+/// antes e o de depois, conversam todos.
+#[test]
+fn cada_passo_do_servidor_conversa_com_cada_passo_do_cliente() {
+    for server_step in SERVER_STEPS {
+        let server = StepServer::start(server_step);
+        let port = server.addr().port().to_string();
+        for client_step in CLIENT_STEPS {
+            let output = run_example(client_step, &["127.0.0.1", &port], "olá mundo\n".as_bytes());
+            assert!(
+                output.status.success(),
+                "{server_step} e {client_step}: {}",
+                output.stderr
+            );
+            assert_eq!(
+                output.stdout_text(),
+                format!("{}OLÁ MUNDO\n", prompt(client_step)),
+                "{server_step} e {client_step}"
+            );
+        }
+    }
+}
+
 #[test]
 fn passo_1_corta_em_2048_bytes_e_passo_2_recebe_o_datagrama_inteiro() {
     let long = vec![b'a'; 3000];
@@ -263,16 +296,6 @@ fn passo_6_registra_cada_datagrama_e_encerra_com_ctrl_c() {
 }
 
 // O cliente, passo a passo.
-
-/// O que um passo do cliente escreve antes da resposta: os passos 1 a 4
-/// pedem a frase como as notas; o 5 só pede quando há um teclado.
-fn prompt(step: &str) -> &'static str {
-    if step < "cliente_5" {
-        "Input lowercase sentence:"
-    } else {
-        ""
-    }
-}
 
 #[test]
 fn cada_passo_do_cliente_conversa_com_o_servidor_das_notas_e_com_o_passo_1() {

@@ -15,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("The server is ready to receive");
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     // ANCHOR: reply
-    let mut reply = Vec::with_capacity(MAX_DATAGRAM);
+    let mut reply: Vec<u8> = Vec::with_capacity(MAX_DATAGRAM);
     // ANCHOR_END: reply
     // EXERCÍCIO 1: INÍCIO
     loop {

@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Servidor UDP pronto para receber em {bound}");
     // ANCHOR_END: bind
     let mut buffer = vec![0u8; MAX_DATAGRAM];
-    let mut reply = Vec::with_capacity(MAX_DATAGRAM);
+    let mut reply: Vec<u8> = Vec::with_capacity(MAX_DATAGRAM);
     // EXERCÍCIO 1: INÍCIO
     loop {
         let datagram = match common::udp::recv_from(&server_socket, &mut buffer) {
