@@ -36,9 +36,9 @@ pub struct Config {
 }
 // ANCHOR_END: config
 
+// ANCHOR: socket
 /// Envia a frase, espera a resposta e a mostra.
 pub fn run(config: &Config) -> Result<(), Error> {
-    // ANCHOR: socket
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
     common::udp::set_read_timeout(&socket, config.timeout)

@@ -33,9 +33,9 @@ pub struct Config {
 }
 // ANCHOR_END: config
 
+// ANCHOR: socket
 /// Cria o socket e atende datagramas para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
-    // ANCHOR: socket
     let address = common::address::resolve_one(&config.address, config.port)?;
     let socket = common::udp::bind(address)?;
     common::shutdown::on_ctrl_c("servidor UDP");
