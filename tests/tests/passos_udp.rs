@@ -44,6 +44,21 @@ fn example(name: &str) -> PathBuf {
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
+/// Um programa do Python das notas (`docs/notas/`), que recebe o servidor e
+/// a porta na linha de comando. As notas escrevem um IP fixo, o do
+/// laboratório: se o programa deixar de ler a linha de comando, o teste para
+/// antes de mandar um datagrama para fora da loopback.
+fn notes_script(name: &str) -> PathBuf {
+    let path = workspace_root().join("docs/notas").join(name);
+    let text = std::fs::read_to_string(&path).expect("o Python das notas");
+    assert!(
+        text.contains("sys.argv"),
+        "{} não lê o servidor e a porta da linha de comando; o teste só fala com 127.0.0.1",
+        path.display()
+    );
+    path
+}
+
 /// O `python3`, se a máquina tem um. Na CI ele é obrigatório.
 fn python() -> Option<Command> {
     let found = Command::new("python3")
@@ -149,7 +164,7 @@ fn ask(server: SocketAddr, message: &[u8]) -> Vec<u8> {
 fn python_client(port: u16, sentence: &str) -> Option<Output> {
     let mut command = python()?;
     command
-        .arg(workspace_root().join("docs/notas/udp_cliente.py"))
+        .arg(notes_script("udp_cliente.py"))
         .args(["127.0.0.1", &port.to_string()]);
     Some(run_command(command, sentence.as_bytes()))
 }
@@ -303,7 +318,7 @@ fn cada_passo_do_cliente_conversa_com_o_servidor_das_notas_e_com_o_passo_1() {
     let python = python().map(|_| {
         NotesStyleServer::start(|| {
             let mut command = Command::new("python3");
-            command.arg(workspace_root().join("docs/notas/udp_servidor.py"));
+            command.arg(notes_script("udp_servidor.py"));
             command
         })
     });
