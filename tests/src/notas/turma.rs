@@ -204,10 +204,10 @@ pub fn write_reports(
     folder: &Path,
     grader: &Grader,
     grades: &[Grade],
-    style: super::CsvStyle,
+    sheet: &super::Sheet,
 ) -> Result<PathBuf, String> {
     let csv = folder.join("notas.csv");
-    fs::write(&csv, super::csv(&grader.exercises, grades, style))
+    fs::write(&csv, super::csv(&grader.exercises, grades, sheet))
         .map_err(|e| format!("{}: {e}", csv.display()))?;
     let feedback = folder.join("devolutiva");
     fs::create_dir_all(&feedback).map_err(|e| format!("{}: {e}", feedback.display()))?;
