@@ -58,50 +58,68 @@ pub struct Failure {
 }
 
 /// Separa uma mensagem guardada nas partes dela, sem as notas de backtrace.
+/// O harness guarda, de um teste que falhou, o que ele escreveu (a saída de
+/// erro dos programas que ele rodou, por exemplo) e depois o pânico:
+/// `thread 'nome' (7) panicked at tests/tests/exercicio_08.rs:45:5:` e a
+/// mensagem. O que veio antes do pânico vai para a saída de erro.
 pub fn read_failure(text: &str) -> Failure {
     let (message, errors) = text.split_once(ERRORS_MARK).unwrap_or((text, ""));
     let mut failure = Failure::default();
-    let mut lines: Vec<&str> = message.lines().filter(|l| !is_backtrace_note(l)).collect();
-    // "thread 'nome' panicked at tests/exercicio_08.rs:45:5:", e a mensagem
-    // nas linhas seguintes (o que o teste escreveu antes fica de fora).
-    if let Some(index) = lines.iter().position(|l| l.contains("' panicked at ")) {
-        let line = lines[index];
-        let place = line
-            .split_once("' panicked at ")
-            .map(|(_, p)| p.trim_end_matches(':').to_string());
-        failure.place = place;
-        lines = lines.split_off(index + 1);
-    }
-    failure.message = lines
+    let lines: Vec<&str> = message.lines().filter(|l| !is_backtrace_note(l)).collect();
+    let panic = lines
         .iter()
-        .map(|l| l.to_string())
-        .skip_while(|l| l.trim().is_empty())
-        .collect();
-    while failure.message.last().is_some_and(|l| l.trim().is_empty()) {
-        failure.message.pop();
-    }
-    failure.errors = errors.lines().map(str::to_string).collect();
+        .rposition(|l| l.starts_with("thread '") && l.contains(" panicked at "));
+    let (before, after) = match panic {
+        Some(index) => {
+            failure.place = lines[index]
+                .split_once(" panicked at ")
+                .map(|(_, p)| p.trim_end_matches(':').to_string());
+            (&lines[..index], &lines[index + 1..])
+        }
+        None => (&lines[..0], &lines[..]),
+    };
+    let trimmed = |lines: &[&str]| -> Vec<String> {
+        let mut kept: Vec<String> = lines
+            .iter()
+            .map(|l| l.to_string())
+            .skip_while(|l| l.trim().is_empty())
+            .collect();
+        while kept.last().is_some_and(|l| l.trim().is_empty()) {
+            kept.pop();
+        }
+        kept
+    };
+    failure.message = trimmed(after);
+    failure.errors = trimmed(before);
+    failure.errors.extend(errors.lines().map(str::to_string));
     failure
 }
 
-/// A linha da asserção em `place` (`tests/exercicio_08.rs:45:5`), lida do
-/// teste em `tests_root` (a pasta `tests/` do workspace): `assert!(ok,
-/// "{text}");`. Uma asserção em várias linhas vira uma só.
-pub fn assertion(tests_root: &Path, place: &str) -> Option<String> {
+/// A linha da asserção em `place` (`tests/tests/exercicio_08.rs:45:5`),
+/// lida do teste no workspace `root`: `assert!(ok, "{text}");`. Uma
+/// asserção em várias linhas vira uma só.
+pub fn assertion(root: &Path, place: &str) -> Option<String> {
     let mut parts = place.rsplitn(3, ':');
     let (_column, line, file) = (parts.next()?, parts.next()?, parts.next()?);
     let line: usize = line.parse().ok()?;
     if file.contains("..") || !file.starts_with("tests/") {
         return None;
     }
-    let text = std::fs::read_to_string(tests_root.join(file)).ok()?;
+    // O caminho vem relativo ao workspace (`tests/tests/exercicio_08.rs`)
+    // ou ao pacote dos testes (`tests/exercicio_08.rs`).
+    let text = std::fs::read_to_string(root.join(file))
+        .or_else(|_| std::fs::read_to_string(root.join("tests").join(file)))
+        .ok()?;
     let mut statement = String::new();
     for source in text.lines().skip(line.checked_sub(1)?).take(8) {
-        if !statement.is_empty() {
+        let source = source.trim();
+        // Uma asserção em várias linhas vira `assert!(a, "b");`, sem os
+        // espaços que as quebras deixariam junto dos parênteses.
+        if !statement.is_empty() && !statement.ends_with('(') && !source.starts_with(')') {
             statement.push(' ');
         }
-        statement.push_str(source.trim());
-        if source.trim_end().ends_with(';') {
+        statement.push_str(source);
+        if source.ends_with(';') {
             break;
         }
     }
@@ -116,11 +134,11 @@ fn number(value: f64) -> String {
 /// O texto da devolutiva de um aluno, em Markdown. As asserções vêm dos
 /// testes do workspace de referência (os mesmos da correção).
 pub fn feedback(exercises: &[Exercise], grade: &Grade) -> String {
-    feedback_with(exercises, grade, &crate::workspace_root().join("tests"))
+    feedback_with(exercises, grade, &crate::workspace_root())
 }
 
-/// [`feedback`], com os testes em `tests_root`.
-pub fn feedback_with(exercises: &[Exercise], grade: &Grade, tests_root: &Path) -> String {
+/// [`feedback`], com os testes do workspace `root`.
+pub fn feedback_with(exercises: &[Exercise], grade: &Grade, root: &Path) -> String {
     let full: f64 = exercises.iter().map(|e| e.points).sum();
     let mut out = format!(
         "# Devolutiva: {}\n\nNota: **{} de {}**.\n",
@@ -145,15 +163,26 @@ pub fn feedback_with(exercises: &[Exercise], grade: &Grade, tests_root: &Path) -
             out.push_str(&format!("Nenhum teste rodou: {note}.\n"));
             continue;
         }
-        let untouched = result.tests.iter().any(|(_, o)| match o {
-            TestOutcome::Failed(m) => m.contains(TODO),
-            _ => false,
-        }) && !result.tests.iter().any(|(_, o)| o.counts());
+        // O `todo!` deste exercício no lugar: uma linha, não a mesma mensagem
+        // repetida em cada teste.
+        let number = exercise
+            .test
+            .strip_prefix("exercicio_")
+            .and_then(|n| n.parse::<u32>().ok());
+        let todo = number.map(|n| format!("{TODO} {n}:"));
+        let untouched = todo.as_ref().is_some_and(|todo| {
+            result.tests.iter().any(|(_, o)| match o {
+                TestOutcome::Failed(m) => m.contains(todo.as_str()),
+                _ => false,
+            })
+        });
         if untouched {
-            out.push_str(
+            let passed = result.tests.iter().filter(|(_, o)| o.counts()).count();
+            out.push_str(&format!(
                 "Exercício não feito: o `todo!` do kit ainda está no lugar da função \
-                 (nenhum teste passou).\n",
-            );
+                 ({passed} de {} testes passaram).\n",
+                result.tests.len()
+            ));
             continue;
         }
         for (name, outcome) in &result.tests {
@@ -168,7 +197,7 @@ pub fn feedback_with(exercises: &[Exercise], grade: &Grade, tests_root: &Path) -
             };
             out.push_str(&format!("- `{name}`: {status}\n"));
             if let TestOutcome::Failed(message) = outcome {
-                out.push_str(&why(message, tests_root));
+                out.push_str(&why(message, root));
             }
         }
     }
@@ -193,11 +222,11 @@ pub fn feedback_with(exercises: &[Exercise], grade: &Grade, tests_root: &Path) -
 
 /// O porquê de uma falha, em Markdown recuado sob o item do teste: a
 /// asserção, a mensagem e a saída de erro, cada uma cortada.
-fn why(message: &str, tests_root: &Path) -> String {
+fn why(message: &str, root: &Path) -> String {
     let failure = read_failure(message);
     let mut out = String::new();
     if let Some(place) = &failure.place {
-        match assertion(tests_root, place) {
+        match assertion(root, place) {
             Some(line) => out.push_str(&format!(
                 "\n  Falhou em `{place}`:\n\n  ```rust\n  {}\n  ```\n",
                 line.replace('`', "'")
@@ -236,7 +265,7 @@ mod tests {
     use super::*;
 
     fn tests_root() -> std::path::PathBuf {
-        crate::workspace_root().join("tests")
+        crate::workspace_root()
     }
 
     #[test]
@@ -285,7 +314,8 @@ mod tests {
     /// O que o harness guarda de uma falha do exercício 8: o pânico da
     /// asserção `assert!(ok, "{text}")`, cuja mensagem é a saída do pinger.
     fn ping_failure() -> String {
-        let source = std::fs::read_to_string(tests_root().join("tests/exercicio_08.rs")).unwrap();
+        let source =
+            std::fs::read_to_string(tests_root().join("tests/tests/exercicio_08.rs")).unwrap();
         let line = source
             .lines()
             .position(|l| l.contains("fn todos_respondidos"))
@@ -296,7 +326,7 @@ mod tests {
             "o teste mudou: ajuste a linha"
         );
         format!(
-            "\nthread 'todos_respondidos' panicked at tests/exercicio_08.rs:{line}:5:\n\
+            "\nthread 'todos_respondidos' (3) panicked at tests/tests/exercicio_08.rs:{line}:5:\n\
              PING 127.0.0.1:40000: 4 pings\nping 1: Tempo esgotado\n\
              note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n"
         )
@@ -326,9 +356,13 @@ mod tests {
 
     #[test]
     fn exercicio_nao_feito_e_uma_linha() {
-        let todo = "\nthread 'a' panicked at udp-echo/src/server.rs:10:5:\nnot yet implemented: Exercício 1: escreva esta parte\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        let todo = "\nthread 'a' panicked at tests/exercicio_01.rs:10:5:\no servidor não escreveu a primeira linha a tempo\n";
+        let todo = with_errors(
+            todo,
+            "thread 'main' panicked at udp-echo/src/server.rs:10:5:\nnot yet implemented: Exercício 1: escreva esta parte\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+        );
         let tests: Vec<(String, TestOutcome)> = (0..35)
-            .map(|i| (format!("t{i}"), TestOutcome::Failed(todo.into())))
+            .map(|i| (format!("t{i}"), TestOutcome::Failed(todo.clone())))
             .collect();
         let tests: Vec<(&str, TestOutcome)> =
             tests.iter().map(|(n, o)| (n.as_str(), o.clone())).collect();
@@ -337,6 +371,37 @@ mod tests {
         assert_eq!(text.matches("Exercício não feito").count(), 1, "{text}");
         assert!(!text.contains("not yet implemented"), "{text}");
         assert!(text.len() < 400, "{} bytes: {text}", text.len());
+        // O `todo!` de outro exercício não é "este exercício não feito".
+        let text = feedback_with(&[exercise("exercicio_02", 10.0)], &grade, &tests_root());
+        assert!(!text.contains("Exercício não feito"), "{text}");
+    }
+
+    #[test]
+    fn panico_do_programa_escrito_antes_da_assercao_conta_como_saida_de_erro() {
+        // O que o harness guarda quando o `udp-echo ping` do kit para no
+        // `todo!` e a asserção do teste falha depois.
+        let message = "PING 127.0.0.1:5000: 3 pings\n\
+                       thread 'main' (1) panicked at udp-echo/src/ping.rs:80:5:\n\
+                       not yet implemented: Exercício 8: escreva esta parte\n\
+                       note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+                       \nthread 'todos_respondidos' (2) panicked at tests/tests/exercicio_08.rs:45:5:\n\
+                       PING 127.0.0.1:5000: 3 pings\n";
+        let failure = read_failure(message);
+        assert_eq!(
+            failure.place.as_deref(),
+            Some("tests/tests/exercicio_08.rs:45:5")
+        );
+        assert_eq!(failure.message, ["PING 127.0.0.1:5000: 3 pings"]);
+        assert!(failure.errors.iter().any(|l| l.contains("Exercício 8")));
+        let grade = grade_for(
+            "kit",
+            vec![ran(
+                0.0,
+                &[("todos_respondidos", TestOutcome::Failed(message.into()))],
+            )],
+        );
+        let text = feedback_with(&[exercise("exercicio_08", 20.0)], &grade, &tests_root());
+        assert!(text.contains("Exercício não feito"), "{text}");
     }
 
     #[test]
@@ -345,6 +410,23 @@ mod tests {
         assert_eq!(failure.place, None);
         assert_eq!(failure.message, ["algo deu errado"]);
         assert_eq!(assertion(&tests_root(), "../../etc/passwd:1:1"), None);
+        // Uma asserção em várias linhas, numa só.
+        let source =
+            std::fs::read_to_string(tests_root().join("tests/tests/exercicio_08.rs")).unwrap();
+        let line = 1 + source
+            .lines()
+            .position(|l| l.contains("\"3 enviados, 2 recebidos, 33,3 % de perda\""))
+            .unwrap();
+        assert_eq!(
+            assertion(
+                &tests_root(),
+                &format!("tests/tests/exercicio_08.rs:{}:5", line - 1)
+            )
+            .as_deref(),
+            Some(
+                "assert!(text.contains(\"3 enviados, 2 recebidos, 33,3 % de perda\"), \"{text}\");"
+            )
+        );
         assert_eq!(with_errors("x", "\n\n"), "x");
     }
 }

@@ -50,11 +50,12 @@ pub fn grade_all(
             }
             let summary = grade.summary();
             progress(&format!(
-                "[{}/{}] {}: {} de {full} pontos ({seconds} s){}",
+                "[{}/{}] {}: {} de {} pontos ({seconds} s){}",
                 count + 1,
                 submissions.len(),
                 grade.student,
-                grade.total(),
+                super::tabela::number(grade.total()),
+                super::tabela::number(full),
                 if summary.is_empty() {
                     String::new()
                 } else {
