@@ -251,7 +251,13 @@ pub fn fill_text(
         if comma {
             grade = grade.replace('.', ",");
         }
-        let (start, end) = record[columns.grade];
+        let Some(&(start, end)) = record.get(columns.grade) else {
+            return Err(format!(
+                "linha {}: faltam colunas (a da nota é a {}ª)",
+                number + 1,
+                columns.grade + 1
+            ));
+        };
         edits.push((start, end, quoted(&grade, separator)));
         if let Some(index) = columns.comments {
             if let Some(&(start, end)) = record.get(index) {
@@ -488,6 +494,9 @@ mod tests {
         let bad =
             "Identificador,Nota,\"Nota máxima\",\"Última modificação (nota)\"\nFulano,,10,-\n";
         assert!(fill_text(bad, &grades).unwrap_err().contains("linha 2"));
+        let short = "Identificador,\"Nota máxima\",\"Última modificação (nota)\",Nota\nParticipante10001,\"10,00\"\n";
+        let err = fill_text(short, &grades).unwrap_err();
+        assert!(err.contains("faltam colunas"), "{err}");
     }
 
     #[test]
