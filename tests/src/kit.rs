@@ -147,7 +147,7 @@ const SKIPPED_BENCHES: [&str; 2] = ["velocidade", "correcao"];
 
 /// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
 /// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas), o
-/// teste do próprio kit e o da correção (eles conferem a solução do
+/// teste do próprio kit e os da correção (eles conferem a solução do
 /// professor, e no kit do aluno só falhariam), o modelo do README do aluno
 /// (ele vira o `README.md`) e os benchmarks que mostrariam soluções ou
 /// precisam da referência.
@@ -166,6 +166,7 @@ fn skipped(relative: &Path) -> bool {
             .any(|generated| text == format!("common/fuzz/{generated}"))
         || text == "tests/tests/kit.rs"
         || text == "tests/tests/correcao.rs"
+        || text == "tests/tests/moodle.rs"
         || text == "tests/kit"
         || SKIPPED_BENCHES
             .iter()
