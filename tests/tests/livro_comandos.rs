@@ -36,7 +36,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use avaliacao::livro::pages;
+use avaliacao::livro::{EM_REESCRITA, pages};
 use avaliacao::{PATIENCE, build_programs, wait_child, workspace_root};
 
 /// Quanto um comando que termina sozinho pode levar (os `bench` do livro
@@ -81,16 +81,6 @@ const NAO_RODAM: &[(&str, &str)] = &[
         "notas entregas/",
         "precisa das entregas de uma turma; o teste correcao.rs corrige turmas geradas",
     ),
-];
-
-/// As páginas que outro ramo da issue 20 reescreve (os itens 1 e 2: os
-/// capítulos do UDP e do TCP em passos). Os problemas delas aparecem como
-/// aviso, não como falha, até a reescrita chegar; uma página daqui cujos
-/// comandos já rodam faz o teste falhar, para sair da lista.
-const EM_REESCRITA: &[&str] = &[
-    "docs/src/udp-servidor.md",
-    "docs/src/udp-cliente.md",
-    "docs/src/tcp-cliente.md",
 ];
 
 /// Comandos que terminam com código diferente de zero de propósito.
@@ -704,10 +694,6 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
             } else {
                 problemas.push(falha.to_string());
             }
-        } else if em_reescrita {
-            problemas.push(format!(
-                "{pagina}: os comandos já rodam; tire a página de EM_REESCRITA"
-            ));
         }
     }
     eprintln!(
