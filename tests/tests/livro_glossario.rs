@@ -43,9 +43,17 @@ fn e_letra(c: char) -> bool {
 /// As ocorrências de `recusado` em `texto`, como (linha, texto da linha).
 fn achados(texto: &str, recusado: &str) -> Vec<(usize, String)> {
     let mut linhas = Vec::new();
-    for (n, linha) in texto.lines().enumerate() {
-        let minusculas = linha.to_lowercase();
+    let todas: Vec<&str> = texto.lines().collect();
+    for (n, linha) in todas.iter().enumerate() {
+        // A linha e o começo da seguinte: "sistema\noperacional", quebrado
+        // pela ajuda ou pelo parágrafo, ainda é o sistema operacional.
+        let seguinte = todas.get(n + 1).map_or("", |l| l.trim_start());
+        let minusculas = format!("{linha} {seguinte}").to_lowercase();
+        let tamanho = linha.to_lowercase().len();
         let achou = minusculas.match_indices(recusado).any(|(i, _)| {
+            if i >= tamanho {
+                return false; // é da linha seguinte: a vez dela chega
+            }
             let antes = minusculas[..i].chars().next_back();
             let resto = &minusculas[i + recusado.len()..];
             !antes.is_some_and(e_letra)
@@ -158,8 +166,8 @@ fn o_glossario_define_cada_termo_escolhido() {
 
 #[test]
 fn a_busca_acha_palavras_inteiras_e_respeita_o_sistema_operacional() {
-    let texto =
-        "o sistema escolhe\nO Sistema\no sistema operacional\nsistemas\ncaminho a caminhos\n";
+    let texto = "o sistema escolhe\nO Sistema\no sistema operacional\nsistemas\n\
+                 caminho a caminhos\ncomo o sistema\n  operacional\nos bytes a\ncaminho";
     assert_eq!(
         achados(texto, "o sistema")
             .into_iter()
@@ -167,5 +175,9 @@ fn a_busca_acha_palavras_inteiras_e_respeita_o_sistema_operacional() {
             .collect::<Vec<_>>(),
         [1, 2]
     );
-    assert!(achados(texto, "a caminho").is_empty());
+    let caminho: Vec<usize> = achados(texto, "a caminho")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(caminho, [8], "só o que a quebra de linha separa");
 }
