@@ -620,9 +620,12 @@ fn cada_comando_do_livro_existe_e_tem_os_arquivos_que_cita() {
             nao_roda(comando).unwrap_or("")
         );
     }
-    // Uma linha da tabela que não serve mais a nenhum comando sai dela.
+    // Uma linha da tabela que não serve mais a nenhum comando sai dela. (No
+    // kit do aluno, sem o teste kit.rs, o livro não tem a página do
+    // professor, de onde vêm várias linhas: lá a conferência não vale.)
+    let e_o_kit = !raiz.join("tests/tests/kit.rs").exists();
     for (trecho, _) in NAO_RODAM.iter().chain(TERMINAM_COM_ERRO) {
-        if !todos.iter().any(|c| c.texto.contains(trecho)) {
+        if !e_o_kit && !todos.iter().any(|c| c.texto.contains(trecho)) {
             problemas.push(format!(
                 "a tabela cita '{trecho}', que nenhum comando tem mais"
             ));
