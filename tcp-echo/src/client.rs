@@ -83,7 +83,7 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), 
             .spawn(move || sent.send(send(writer, input, &sending)))
             .map_err(|_| {
                 Error::new(
-                    "não foi possível criar a thread que envia: o sistema chegou ao limite \
+                    "não foi possível criar a thread que envia: o kernel chegou ao limite \
                      de threads ou de memória",
                 )
             })?;
