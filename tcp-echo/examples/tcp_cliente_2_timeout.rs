@@ -9,8 +9,8 @@
 
 // ANCHOR: all
 use std::io::{self, Read, Write};
-use std::net::Shutdown;
 // ANCHOR: imports
+use std::net::Shutdown;
 use std::time::Duration;
 // ANCHOR_END: imports
 

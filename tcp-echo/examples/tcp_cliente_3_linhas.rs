@@ -57,8 +57,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if n == 0 {
             break;
         }
+        // ANCHOR: show
         io::stdout().write_all(&buffer[..n])?;
         io::stdout().flush()?;
+        // ANCHOR_END: show
     }
     // ANCHOR: join
     match sender.join() {

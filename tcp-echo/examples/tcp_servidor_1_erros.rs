@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (connection_socket, client) = match server_socket.accept() {
             Ok(accepted) => accepted,
             Err(err) => {
-                println!("aviso: o accept falhou: {err}");
+                println!("aviso: o accept falhou: {}", common::error::describe(&err));
                 continue;
             }
         };
@@ -37,7 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // ANCHOR: serve
         match answer(connection_socket) {
             Ok(()) => println!("{client}: respondido"),
-            Err(err) => println!("{client}: conexão interrompida: {err}"),
+            Err(err) => println!(
+                "{client}: conexão interrompida: {}",
+                common::error::describe(&err)
+            ),
         }
         // ANCHOR_END: serve
     }

@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (connection_socket, client) = match server_socket.accept() {
             Ok(accepted) => accepted,
             Err(err) => {
-                println!("aviso: o accept falhou: {err}");
+                println!("aviso: o accept falhou: {}", common::error::describe(&err));
                 continue;
             }
         };
@@ -41,15 +41,20 @@ fn serve(mut stream: TcpStream, client: SocketAddr) {
     println!("{client}: conexão aberta");
     match echo(&mut stream) {
         Ok(total) => println!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
-        Err(err) => println!("{client}: conexão interrompida: {err}"),
+        Err(err) => println!(
+            "{client}: conexão interrompida: {}",
+            common::error::describe(&err)
+        ),
     }
 }
 // ANCHOR_END: serve
 
 // ANCHOR: echo
+// ANCHOR: echo_signature
 /// Lê o que chegar e devolve em maiúsculas, até o cliente fechar a conexão.
 /// Devolve quantos bytes recebeu.
 fn echo(stream: &mut TcpStream) -> io::Result<u64> {
+    // ANCHOR_END: echo_signature
     // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     let mut buffer = vec![0u8; 64 * 1024];

@@ -46,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (connection_socket, client) = match server_socket.accept() {
             Ok(accepted) => accepted,
             Err(err) => {
-                println!("aviso: o accept falhou: {err}");
+                println!("aviso: o accept falhou: {}", common::error::describe(&err));
                 continue;
             }
         };
@@ -61,7 +61,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for_thread.fetch_sub(1, Ordering::SeqCst);
         });
         if let Err(err) = spawned {
-            println!("{client}: recusada, o sistema não criou a thread: {err}");
+            println!(
+                "{client}: recusada, o sistema não criou a thread: {}",
+                common::error::describe(&err)
+            );
             active.fetch_sub(1, Ordering::SeqCst);
         }
         // ANCHOR_END: admit
@@ -103,12 +106,7 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
     match echo(&mut stream, idle_timeout) {
         Ok(total) => println!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
         // ANCHOR: idle
-        Err(err)
-            if matches!(
-                err.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
+        Err(err) if is_timeout(&err) => {
             println!(
                 "{client}: conexão fechada, parada por mais de {} s",
                 idle_timeout.as_secs()
@@ -116,15 +114,20 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
             common::tcp::close_gently(stream, REFUSAL_TIME);
         }
         // ANCHOR_END: idle
-        Err(err) => println!("{client}: conexão interrompida: {err}"),
+        Err(err) => println!(
+            "{client}: conexão interrompida: {}",
+            common::error::describe(&err)
+        ),
     }
 }
 // ANCHOR_END: serve
 
 // ANCHOR: echo
+// ANCHOR: echo_signature
 /// Lê o que chegar e devolve em maiúsculas, até o cliente fechar a conexão
 /// ou ficar parado por mais de `idle_timeout`. Devolve quantos bytes recebeu.
 fn echo(stream: &mut TcpStream, idle_timeout: Duration) -> io::Result<u64> {
+    // ANCHOR_END: echo_signature
     // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
@@ -152,4 +155,15 @@ fn echo(stream: &mut TcpStream, idle_timeout: Duration) -> io::Result<u64> {
     // EXERCÍCIO 3: FIM
 }
 // ANCHOR_END: echo
+
+// ANCHOR: is_timeout
+/// O tempo-limite esgotado chega como `WouldBlock` no Linux e como
+/// `TimedOut` no Windows.
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+// ANCHOR_END: is_timeout
 // ANCHOR_END: all

@@ -14,6 +14,7 @@
 //! É o último passo do caminho que começa em `examples/tcp_cliente_notas.rs`
 //! (veja o capítulo "O cliente TCP, passo a passo" do livro).
 
+// ANCHOR: imports
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,7 +23,9 @@ use std::thread;
 use std::time::Duration;
 
 use common::Error;
+// ANCHOR_END: imports
 
+// ANCHOR: config
 /// O que o cliente precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -35,7 +38,9 @@ pub struct Config {
     /// A frase; `None` para o modo interativo, uma linha por vez.
     pub sentence: Option<String>,
 }
+// ANCHOR_END: config
 
+// ANCHOR: run
 /// Conecta, conversa com o servidor e fecha.
 pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR: connect
@@ -64,7 +69,9 @@ pub fn run(config: &Config) -> Result<(), Error> {
     }
     // ANCHOR_END: input
 }
+// ANCHOR_END: run
 
+// ANCHOR: sending
 /// Quanto esperar o fim do envio depois que o servidor fechou a conexão.
 const SENDER_GRACE: Duration = Duration::from_secs(1);
 
@@ -83,6 +90,7 @@ struct Reply {
     total: u64,
     last_byte: Option<u8>,
 }
+// ANCHOR_END: sending
 
 // ANCHOR: converse
 /// Manda ao servidor tudo o que vier de `input` e, **ao mesmo tempo**, mostra
