@@ -61,18 +61,19 @@ fn client_step(name: &str, port: u16, extra: &[&str], stdin: &[u8]) -> Output {
     run_command(command, stdin)
 }
 
-/// `python3` existe? Sem ele, o teste avisa e não roda (na CI, falha).
+/// O Python das notas roda aqui? Ele precisa do `python3` e, no cliente, do
+/// `raw_input` do pip. Sem eles, o teste avisa e não roda (na CI, falha).
 fn has_python() -> bool {
     let found = Command::new("python3")
-        .arg("--version")
+        .args(["-c", "import pip._vendor.distlib.compat"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var_os("CI").is_none(),
-            "a CI precisa do python3 (a .ci/run o instala)"
+            "a CI precisa do python3 e do pip (a .ci/run os instala)"
         );
-        eprintln!("NÃO RODOU: sem python3 nesta máquina");
+        eprintln!("NÃO RODOU: sem python3 (ou sem o pip, que o cliente das notas importa)");
     }
     found
 }
