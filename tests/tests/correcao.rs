@@ -44,13 +44,14 @@ fn edit(file: &Path, from: &str, to: &str) {
     fs::write(file, text.replacen(from, to, 1)).unwrap();
 }
 
-/// O arquivo que tem o trecho do exercício `n`.
+/// O arquivo que o aluno edita para o exercício `n`: o que tem o trecho
+/// dele numa pasta do aluno (os passos do livro, em `tcp-echo/examples`,
+/// também têm trechos marcados, mas a correção usa os do kit).
 fn exercise_file(root: &Path, n: u32) -> PathBuf {
     let marker = format!("// EXERCÍCIO {n}: INÍCIO");
     for relative in kit::files(root).unwrap() {
         let path = root.join(&relative);
-        if relative.extension().is_some_and(|e| e == "rs")
-            && !relative.starts_with("tests")
+        if notas::selecao::is_student_file(&relative)
             && fs::read_to_string(&path).unwrap().contains(&marker)
         {
             return path;
