@@ -10,9 +10,16 @@ use std::io;
 use std::net::SocketAddr;
 
 /// Um erro pronto para ser mostrado ao usuário, em uma frase em português.
-#[derive(Debug)]
 pub struct Error {
     message: String,
+}
+
+/// Um `main` que devolve o erro (os exemplos passo a passo) o mostra com
+/// `Debug`: só a frase, entre aspas, como um erro feito de um texto.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.message, f)
+    }
 }
 
 impl Error {
