@@ -10,9 +10,16 @@ use std::io;
 use std::net::SocketAddr;
 
 /// Um erro pronto para ser mostrado ao usuário, em uma frase em português.
-#[derive(Debug)]
 pub struct Error {
     message: String,
+}
+
+/// Um `main` que devolve o erro (os exemplos passo a passo) o mostra com
+/// `Debug`: só a frase, entre aspas, como um erro feito de um texto.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.message, f)
+    }
 }
 
 impl Error {
@@ -50,7 +57,7 @@ pub fn describe(err: &io::Error) -> String {
     }
     if is_message_too_long(err) {
         return "a mensagem é grande demais para um datagrama UDP (no máximo 65 507 bytes \
-                em IPv4, 65 527 em IPv6); o sistema recusou o envio (EMSGSIZE)"
+                em IPv4, 65 527 em IPv6); o kernel recusou o envio (EMSGSIZE)"
             .to_string();
     }
     let text = match err.kind() {
@@ -78,7 +85,7 @@ pub fn describe(err: &io::Error) -> String {
         UnexpectedEof => "a conexão terminou antes do esperado",
         _ => match exhausted(err) {
             Some(text) => text,
-            None => return format!("erro do sistema: {err}"),
+            None => return format!("erro do sistema operacional: {err}"),
         },
     };
     text.to_string()
@@ -201,11 +208,11 @@ fn exhausted(err: &io::Error) -> Option<&'static str> {
              o limite é o `ulimit -n`)",
         ),
         libc::ENFILE => Some(
-            "o sistema inteiro chegou ao limite de arquivos abertos \
+            "a máquina inteira chegou ao limite de arquivos abertos \
              (veja /proc/sys/fs/file-max)",
         ),
         libc::ENOMEM | libc::ENOBUFS => {
-            Some("falta memória no sistema para mais uma conexão (buffers de rede)")
+            Some("falta memória no kernel para mais uma conexão (buffers de rede)")
         }
         _ => None,
     }
@@ -296,7 +303,7 @@ mod tests {
     #[test]
     fn erro_desconhecido_mostra_o_texto_do_sistema() {
         let err = io::Error::other("algo estranho");
-        assert_eq!(describe(&err), "erro do sistema: algo estranho");
+        assert_eq!(describe(&err), "erro do sistema operacional: algo estranho");
     }
 
     #[cfg(unix)]
@@ -305,7 +312,7 @@ mod tests {
         let emfile = describe(&io::Error::from_raw_os_error(libc::EMFILE));
         assert!(emfile.contains("ulimit -n"), "{emfile}");
         let enfile = describe(&io::Error::from_raw_os_error(libc::ENFILE));
-        assert!(enfile.contains("sistema inteiro"), "{enfile}");
+        assert!(enfile.contains("máquina inteira"), "{enfile}");
         for code in [libc::ENOMEM, libc::ENOBUFS] {
             let text = describe(&io::Error::from_raw_os_error(code));
             assert!(text.starts_with("falta memória"), "{text}");

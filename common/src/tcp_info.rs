@@ -25,7 +25,7 @@ pub const INFINITE_SSTHRESH: u32 = 0x7fff_ffff;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TcpInfo {
     /// Janela de congestionamento (`tcpi_snd_cwnd`), em segmentos: quantos
-    /// segmentos o remetente se permite ter a caminho sem confirmação.
+    /// segmentos o remetente se permite ter em voo sem confirmação.
     pub cwnd: u32,
     /// Limiar da partida lenta (`tcpi_snd_ssthresh`), em segmentos; abaixo
     /// dele a janela dobra a cada RTT, acima cresce um segmento por RTT.

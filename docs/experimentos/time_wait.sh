@@ -22,8 +22,28 @@ time_wait() { ss -tan state time-wait "( sport = :$1 or dport = :$1 )" | tail -n
 lado() {  # quem ficou em TIME_WAIT: o lado do servidor (porta local = a do servidor) ou o do cliente
     if ss -tan state time-wait "sport = :$1" | tail -n +2 | grep -q .; then echo "servidor"; else echo "cliente"; fi
 }
-# Tenta ligar o nosso servidor na porta por 1 segundo e mostra a primeira linha que ele escreveu.
-tenta_rust() { timeout 1 "$SERVIDOR_RUST" servidor --porta "$1" 2>&1 | head -n 1; }
+# Tenta ligar um servidor (o comando dado) e mostra o que ele respondeu: a
+# linha de pronto ou a do erro. Espera essa linha, e não um tempo fixo: numa
+# máquina ocupada o python3 pode levar mais de um segundo só para começar. O
+# limite de 20 s só evita travar; depois o servidor é parado.
+saida_tenta=$(mktemp)
+trap 'rm -f "$saida_tenta"' EXIT
+tenta() {
+    : >"$saida_tenta"
+    "$@" >"$saida_tenta" 2>&1 &
+    local pid=$!
+    for _ in $(seq 200); do
+        grep -qE 'ready to receive|pronto para receber' "$saida_tenta" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    # O nosso servidor diz tudo na primeira linha; o Python, na última (o erro
+    # vem depois do traceback).
+    if [ "$1" = python3 ]; then tail -n 1 "$saida_tenta"; else head -n 1 "$saida_tenta"; fi
+}
+tenta_rust() { tenta "$SERVIDOR_RUST" servidor --porta "$1"; }
+tenta_notas() { tenta python3 docs/notas/tcp_servidor.py "$1"; }
 # Um cliente como o das notas, que demora um pouco para fechar: assim o servidor
 # das notas, que fecha logo depois de responder, fecha sempre primeiro.
 cliente_notas() {
@@ -53,7 +73,7 @@ tenta_rust "$P"
 sleep 0.2; kill -INT "$PID"; wait "$PID" 2>/dev/null
 echo "conexões em TIME_WAIT na porta: $(time_wait "$P"), do lado do $(lado "$P")"
 echo "o servidor das notas (sem SO_REUSEADDR) tenta a mesma porta:"
-timeout 1 python3 docs/notas/tcp_servidor.py "$P" 2>&1 | tail -n 1
+tenta_notas "$P"
 
 echo
 echo "== 3. o nosso servidor fecha primeiro (--ocioso 1, cliente parado)"
@@ -67,4 +87,4 @@ echo "conexões em TIME_WAIT na porta: $(time_wait "$P"), do lado do $(lado "$P"
 echo "o nosso servidor (com SO_REUSEADDR) tenta a mesma porta:"
 tenta_rust "$P"
 echo "o servidor das notas (sem SO_REUSEADDR) tenta a mesma porta:"
-timeout 1 python3 docs/notas/tcp_servidor.py "$P" 2>&1 | tail -n 1
+tenta_notas "$P"

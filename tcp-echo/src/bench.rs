@@ -2,7 +2,7 @@
 //! das notas, o de um colega). Quatro modos:
 //!
 //! - `ping`: cada conexão manda uma mensagem e espera a resposta, de novo e de
-//!   novo (com `--em-voo` > 1, mantém várias a caminho). Mede respostas/s e RTT.
+//!   novo (com `--em-voo` > 1, mantém várias em voo). Mede respostas/s e RTT.
 //! - `fluxo`: cada conexão envia um volume grande (`--mib`) enquanto lê o
 //!   eco, conferido byte a byte. Mede MiB/s.
 //! - `conexoes`: abre `--conexoes` conexões de uma vez, cada uma manda uma
@@ -66,7 +66,7 @@ pub struct Config {
     pub connections: usize,
     /// Tamanho de cada mensagem, em bytes.
     pub size: usize,
-    /// Quantas mensagens cada conexão mantém a caminho (modo ping).
+    /// Quantas mensagens cada conexão mantém em voo (modo ping).
     pub in_flight: usize,
     /// Em quantos `write` cada mensagem é enviada (modo ping): com 2 ou mais
     /// e o Nagle ligado no servidor, aparece a espera do ACK atrasado.
@@ -196,7 +196,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
                 // O erro do sistema (`EAGAIN`) diria "tempo esgotado", que
                 // engana: falta memória para a pilha ou vaga no limite de threads.
                 Error::new(format!(
-                    "o sistema não deixou criar a thread da conexão {} de {} (falta memória \
+                    "o kernel não deixou criar a thread da conexão {} de {} (falta memória \
                      para a pilha dela, ou o limite de threads do usuário foi atingido; \
                      veja `ulimit -u` e `ulimit -v`); tente menos --conexoes",
                     workers.len() + 1,
@@ -601,14 +601,14 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     }
     if config.mode == Mode::Ping && !total.latencies.is_empty() {
         out!(
-            "  respostas/s × RTT    {:>12}  (a caminho: {})",
+            "  respostas/s × RTT    {:>12}  (em voo: {})",
             decimal(little(rate, rtt.mean), 2),
             config.connections * config.in_flight
         );
     }
 }
 
-/// A lei de Little: quantas mensagens estavam a caminho, em média, pela
+/// A lei de Little: quantas mensagens estavam em voo, em média, pela
 /// vazão e pelo RTT médio. No modo ping, tem de dar perto de
 /// `conexões × em voo`; bem menos quer dizer que o relógio do RTT começa
 /// tarde ou para cedo.

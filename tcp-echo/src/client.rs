@@ -10,7 +10,11 @@
 //! print('From Server:', modifiedSentence)
 //! clientSocket.close()
 //! ```
+//!
+//! É o último passo do caminho que começa em `examples/tcp_cliente_notas.rs`
+//! (veja o capítulo "O cliente TCP, passo a passo" do livro).
 
+// ANCHOR: imports
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,7 +23,9 @@ use std::thread;
 use std::time::Duration;
 
 use common::Error;
+// ANCHOR_END: imports
 
+// ANCHOR: config
 /// O que o cliente precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -32,7 +38,9 @@ pub struct Config {
     /// A frase; `None` para o modo interativo, uma linha por vez.
     pub sentence: Option<String>,
 }
+// ANCHOR_END: config
 
+// ANCHOR: run
 /// Conecta, conversa com o servidor e fecha.
 pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR: connect
@@ -41,28 +49,48 @@ pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR_END: connect
     // ANCHOR: input
     match &config.sentence {
-        Some(sentence) => converse(stream, io::Cursor::new(sentence.clone().into_bytes())),
+        Some(sentence) => {
+            let reply = converse(stream, io::Cursor::new(sentence.clone().into_bytes()))?;
+            // ANCHOR: sentence_line
+            // A frase da linha de comando é texto: a resposta sai como uma
+            // linha, como no `print` das notas.
+            if reply.last_byte != Some(b'\n') {
+                print_raw(b"\n");
+            }
+            // ANCHOR_END: sentence_line
+            Ok(())
+        }
         None => {
             if io::stdin().is_terminal() {
                 eprintln!("Conectado. Digite frases em minúsculas (Ctrl+D para terminar).");
             }
-            converse(stream, io::stdin())
+            converse(stream, io::stdin()).map(|_| ())
         }
     }
     // ANCHOR_END: input
 }
+// ANCHOR_END: run
 
+// ANCHOR: sending
 /// Quanto esperar o fim do envio depois que o servidor fechou a conexão.
 const SENDER_GRACE: Duration = Duration::from_secs(1);
 
 /// O que a thread que envia conta para a que recebe.
 #[derive(Debug, Default)]
 struct Sending {
-    /// Quantos bytes já foram enviados.
+    /// Quantos bytes a thread que envia já pegou da entrada para enviar.
     bytes: AtomicU64,
     /// A entrada acabou e o servidor já foi avisado (`shutdown`)?
     finished: AtomicBool,
 }
+
+/// O que chegou do servidor: quantos bytes e qual foi o último.
+#[derive(Debug)]
+struct Reply {
+    total: u64,
+    last_byte: Option<u8>,
+}
+// ANCHOR_END: sending
 
 // ANCHOR: converse
 /// Manda ao servidor tudo o que vier de `input` e, **ao mesmo tempo**, mostra
@@ -73,7 +101,8 @@ struct Sending {
 /// servidor pararia de ler porque o cliente não lê as respostas, e o cliente
 /// pararia de mandar porque o servidor não lê. Ninguém anda. Por isso uma
 /// thread manda (`send`) enquanto esta recebe (`receive`).
-fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), Error> {
+fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<Reply, Error> {
+    // ANCHOR: spawn_sender
     let writer = stream.try_clone().map_err(|e| failed("enviar", &e))?;
     let sending = Arc::new(Sending::default());
     let (sent, send_result) = mpsc::channel();
@@ -83,26 +112,40 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<(), 
             .spawn(move || sent.send(send(writer, input, &sending)))
             .map_err(|_| {
                 Error::new(
-                    "não foi possível criar a thread que envia: o sistema chegou ao limite \
+                    "não foi possível criar a thread que envia: o kernel chegou ao limite \
                      de threads ou de memória",
                 )
             })?;
     }
-    let received = receive(&stream, &sending)?;
+    // ANCHOR_END: spawn_sender
+    let reply = receive(&stream, &sending)?;
+    // ANCHOR: after_receive
     // O servidor fechou a conexão. Normalmente a entrada já acabou, e o que
-    // vale é o resultado do envio. Se ele fechou antes (uma recusa, o tempo
-    // ocioso), a thread que envia pode estar parada esperando uma linha
+    // vale é o resultado do envio. Se ele fechou antes (o tempo ocioso, por
+    // exemplo), a thread que envia pode estar parada esperando uma linha
     // digitada: esperamos um pouco, não para sempre.
     send_result.recv_timeout(SENDER_GRACE).unwrap_or_else(|_| {
         Err(Error::new(
             "o servidor fechou a conexão antes do fim da entrada",
         ))
     })?;
+    // ANCHOR_END: after_receive
+    // ANCHOR: nothing_back
+    let sent = sending.bytes.load(Ordering::SeqCst);
     // Mandamos algo e o servidor fechou sem devolver nada: não é um eco.
-    if received == 0 && sending.bytes.load(Ordering::SeqCst) > 0 {
+    if reply.total == 0 && sent > 0 {
         return Err(Error::new("o servidor fechou a conexão sem responder"));
     }
-    Ok(())
+    // A entrada acabou (ou estava fechada) antes da primeira frase: sair
+    // calado com 0 esconderia que nada foi enviado.
+    if reply.total == 0 && sent == 0 {
+        return Err(Error::new(
+            "nada foi enviado: a entrada acabou antes da primeira frase (passe a frase \
+             na linha de comando, ou digite-a e tecle Enter antes do Ctrl+D)",
+        ));
+    }
+    // ANCHOR_END: nothing_back
+    Ok(reply)
 }
 // ANCHOR_END: converse
 
@@ -124,9 +167,10 @@ fn send(mut stream: TcpStream, mut input: impl Read, sending: &Sending) -> Resul
                 ));
             }
         };
+        // Contados antes de enviar: uma resposta rápida não chega antes da conta.
+        sending.bytes.fetch_add(n as u64, Ordering::SeqCst);
         common::tcp::send_all(&mut stream, &buffer[..n])
             .map_err(|e| stop(&stream, failed("enviar", &e)))?;
-        sending.bytes.fetch_add(n as u64, Ordering::SeqCst);
     }
     sending.finished.store(true, Ordering::SeqCst);
     stream
@@ -135,27 +179,45 @@ fn send(mut stream: TcpStream, mut input: impl Read, sending: &Sending) -> Resul
 }
 // ANCHOR_END: send
 
+// ANCHOR: stop
 /// O envio falhou: fecha os dois sentidos da conexão, para a thread que
 /// recebe não ficar esperando respostas que não vêm mais.
 fn stop(stream: &TcpStream, err: Error) -> Error {
     let _ = stream.shutdown(Shutdown::Both);
     err
 }
+// ANCHOR_END: stop
+
+// ANCHOR: refused_prefix
+/// O começo do aviso de `tcp-echo servidor` a um cliente acima de
+/// `--max-conexoes` (veja `refuse`, em `server.rs`). Um eco não pode
+/// começar assim: no eco, as letras voltam todas em maiúsculas.
+const REFUSED: &[u8] = b"ERRO: servidor lotado";
+// ANCHOR_END: refused_prefix
 
 // ANCHOR: receive
 /// Mostra o que o servidor devolver, assim que chega, até ele fechar a
 /// conexão (um `read` que devolve 0 bytes). Nada fica guardado além de um
 /// pedaço de 64 KiB: um servidor que mandasse sem parar não enche a memória.
-/// Devolve quantos bytes recebeu.
-fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<u64, Error> {
+fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<Reply, Error> {
     let mut buffer = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    let mut last_byte = b'\n';
+    let mut reply = Reply {
+        total: 0,
+        last_byte: None,
+    };
+    // O começo da resposta, guardado até dar para saber se é uma recusa.
+    let mut start = Vec::new();
+    let mut checked = false;
+    // ANCHOR: timeout_state
     // Quantos bytes tinham sido enviados quando chegou a última resposta, e
     // se o último `read` já esgotou o tempo com algo enviado sem resposta.
     let mut sent_when_answered = 0;
     let mut already_waited = false;
+    // ANCHOR_END: timeout_state
     loop {
+        // ANCHOR: finished_before
+        let finished_before = sending.finished.load(Ordering::SeqCst);
+        // ANCHOR_END: finished_before
         let received = match stream.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => &buffer[..n],
@@ -172,6 +234,17 @@ fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<u64, Error> {
                 if sent > sent_when_answered && (already_waited || finished) {
                     return Err(failed("receber", &err));
                 }
+                // ANCHOR: never_closes
+                // A entrada já tinha acabado quando este `read` começou, e
+                // um tempo-limite inteiro passou sem nada: o servidor
+                // respondeu, mas não fecha a conexão.
+                if finished_before {
+                    return Err(Error::new(
+                        "o servidor não fechou a conexão: a entrada acabou e nada mais \
+                         chegou dentro do --timeout",
+                    ));
+                }
+                // ANCHOR_END: never_closes
                 already_waited = sent > sent_when_answered;
                 continue;
             }
@@ -180,21 +253,58 @@ fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<u64, Error> {
         };
         sent_when_answered = sending.bytes.load(Ordering::SeqCst);
         already_waited = false;
-        total += received.len() as u64;
-        if !print_raw(received) {
-            // Quem lia a saída foi embora (`| head`): não há a quem mostrar.
-            return Ok(total);
+        reply.total += received.len() as u64;
+        reply.last_byte = received.last().copied();
+        // ANCHOR: check_refused
+        if !checked {
+            start.extend_from_slice(received);
+            if start.len() < REFUSED.len() && REFUSED.starts_with(&start) {
+                continue; // ainda não dá para saber
+            }
+            if start.starts_with(REFUSED) {
+                return Err(refused(stream, start));
+            }
+            checked = true;
         }
-        last_byte = received[received.len() - 1];
+        let shown = if start.is_empty() {
+            received
+        } else {
+            &start[..]
+        };
+        // ANCHOR_END: check_refused
+        if !print_raw(shown) {
+            // Quem lia a saída foi embora (`| head`): não há a quem mostrar.
+            return Ok(reply);
+        }
+        start.clear();
     }
-    // Uma resposta sem quebra de linha no fim ganha uma, como no `print`.
-    if last_byte != b'\n' {
-        print_raw(b"\n");
+    // Uma resposta curta, que podia ser o começo de uma recusa e não era.
+    if !checked {
+        print_raw(&start);
     }
-    Ok(total)
+    Ok(reply)
 }
 // ANCHOR_END: receive
 
+// ANCHOR: refused
+/// O servidor recusou a conexão: lê o resto da linha do aviso (no máximo
+/// 1 KiB) e o transforma no erro que o `main` mostra na saída de erro.
+fn refused(mut stream: &TcpStream, mut notice: Vec<u8>) -> Error {
+    let mut byte = [0u8; 1];
+    while !notice.ends_with(b"\n") && notice.len() < 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => notice.push(byte[0]),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            _ => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&notice);
+    let reason = text.trim_end().trim_start_matches("ERRO: ");
+    Error::new(format!("o servidor recusou a conexão: {reason}"))
+}
+// ANCHOR_END: refused
+
+// ANCHOR: helpers
 fn failed(action: &str, err: &io::Error) -> Error {
     Error::io(format!("não foi possível {action}"), err)
 }
@@ -214,4 +324,5 @@ fn print_raw(bytes: &[u8]) -> bool {
         .and_then(|()| stdout.flush())
         .is_ok()
 }
+// ANCHOR_END: helpers
 // ANCHOR_END: whole_file

@@ -73,7 +73,7 @@ enum Command {
         /// Tamanho de cada mensagem, em bytes (ping e uma-por-conexao; 1 a 1048576)
         #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = common::cli::count_up_to(1_048_576))]
         size: u32,
-        /// Quantas mensagens cada conexão mantém a caminho (ping; 1 a 1000)
+        /// Quantas mensagens cada conexão mantém em voo (ping; 1 a 1000)
         #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         in_flight: u32,
         /// Em quantos write cada mensagem é enviada (ping), para experimentar com o Nagle (1 a 1000)

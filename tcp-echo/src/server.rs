@@ -18,6 +18,7 @@
 //! não só o primeiro `recv`. Quantas threads existem, e quando uma é criada
 //! ou termina, está em `threads.rs`.
 
+// ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -30,7 +31,9 @@ use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
 
 use crate::threads::{IDLE_THREAD_TIMEOUT, Pool};
+// ANCHOR_END: imports
 
+// ANCHOR: config
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -45,7 +48,9 @@ pub struct Config {
     /// O tamanho da fila do `listen`.
     pub backlog: i32,
 }
+// ANCHOR_END: config
 
+// ANCHOR: shared
 /// O que as threads do servidor compartilham.
 struct Shared {
     listener: TcpListener,
@@ -58,7 +63,9 @@ struct Shared {
     /// O aviso de erro no `accept`, no máximo um por segundo.
     accept_failed: OncePerSecond,
 }
+// ANCHOR_END: shared
 
+// ANCHOR: constants
 /// Quanto tempo, no total, um cliente recusado (acima de `--max-conexoes`)
 /// pode ocupar uma thread: o bastante para o aviso sair e o cliente fechar
 /// do lado dele, pouco para uma fila de recusados não travar o servidor.
@@ -69,20 +76,26 @@ pub const REFUSAL_TIME: Duration = Duration::from_millis(200);
 /// fila, e tentar de novo na hora daria o mesmo erro, milhares de vezes por
 /// segundo. Uma pausa curta dá tempo para conexões terminarem.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+// ANCHOR_END: constants
 
+// ANCHOR: run_start
 /// Cria o socket de escuta e aceita conexões para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
+    // ANCHOR_END: run_start
     // ANCHOR: listen
     let address = common::address::resolve_one(&config.address, config.port)?;
     let listener = common::tcp::listen(address, config.backlog)?;
     // ANCHOR_END: listen
+    // ANCHOR: ctrl_c
     common::shutdown::on_ctrl_c("servidor TCP");
+    // ANCHOR_END: ctrl_c
     // ANCHOR: ready
     let bound = listener
         .local_addr()
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor TCP pronto para receber em {bound}");
     // ANCHOR_END: ready
+    // ANCHOR: accept_timeout_setup
     // Sem isto, uma thread a mais não teria como perceber que está à toa.
     if let Err(err) = common::tcp::set_accept_timeout(&listener, IDLE_THREAD_TIMEOUT) {
         log!(
@@ -90,6 +103,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
             common::error::describe(&err)
         );
     }
+    // ANCHOR_END: accept_timeout_setup
+    // ANCHOR: start
     let shared = Arc::new(Shared {
         listener,
         max_connections: config.max_connections,
@@ -103,6 +118,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     spawn_spares(&shared);
     accept_loop(&shared, false);
     Ok(())
+    // ANCHOR_END: start
 }
 
 // ANCHOR: accept_loop
@@ -159,10 +175,12 @@ fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
 // ANCHOR_END: limit
 
 // ANCHOR: try_admit
+// ANCHOR: try_admit_signature
 /// Soma 1 às conexões ativas (`active`) se ainda está abaixo de `max`, e diz
 /// se conseguiu. Várias threads chamam isto ao mesmo tempo: a conta e a soma
 /// têm de ser um passo só, senão duas threads passam juntas pela última vaga.
 pub fn try_admit(active: &AtomicUsize, max: usize) -> bool {
+    // ANCHOR_END: try_admit_signature
     // EXERCÍCIO 5: INÍCIO
     active
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
@@ -205,9 +223,11 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
 // ANCHOR_END: serve
 
 // ANCHOR: echo
+// ANCHOR: echo_signature
 /// Lê o que chegar, devolve em maiúsculas, até o cliente fechar a conexão
 /// (um `read` que devolve 0 bytes). Devolve quantos bytes recebeu.
 pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
+    // ANCHOR_END: echo_signature
     // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
@@ -225,11 +245,13 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
             Err(err) => return Err(err),
         };
         // ANCHOR_END: read
+        // ANCHOR: log_read
         log_limited!(
             "{client}: {} bytes {}",
             received.len(),
             common::log::preview(received, 60)
         );
+        // ANCHOR_END: log_read
         total += received.len() as u64;
         // ANCHOR: write
         reply.clear();
@@ -290,6 +312,7 @@ fn after_accept_error(err: &io::Error, shared: &Shared) {
 }
 // ANCHOR_END: accept_error
 
+// ANCHOR: helpers
 fn is_timeout(err: &io::Error) -> bool {
     matches!(
         err.kind(),
@@ -300,4 +323,5 @@ fn is_timeout(err: &io::Error) -> bool {
 fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
+// ANCHOR_END: helpers
 // ANCHOR_END: whole_file

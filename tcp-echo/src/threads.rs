@@ -97,7 +97,7 @@ impl Pool {
                 *self.threads() -= 1;
                 if let Some(silenced) = self.spawn_failed.due() {
                     common::log!(
-                        "aviso: o sistema não deixou criar mais uma thread ({}; {} existem agora, \
+                        "aviso: o kernel não deixou criar mais uma thread ({}; {} existem agora, \
                          {silenced} avisos iguais calados); o servidor segue com as que tem. \
                          Cada conexão usa uma thread: o limite é o `ulimit -u` e a memória, \
                          e --max-conexoes controla quantas o servidor pede.",
@@ -122,7 +122,7 @@ impl Default for Pool {
 /// um tempo esgotado; aqui ele quer dizer "limite de threads atingido".
 fn spawn_error(err: &std::io::Error) -> String {
     match err.kind() {
-        std::io::ErrorKind::WouldBlock => "limite de threads do sistema atingido".to_string(),
+        std::io::ErrorKind::WouldBlock => "limite de threads do kernel atingido".to_string(),
         std::io::ErrorKind::OutOfMemory => "falta de memória para a pilha".to_string(),
         _ => common::error::describe(err),
     }

@@ -15,12 +15,16 @@
 #                     write de quem envia fica parado, e tudo volta quando o
 #                     leitor volta ("controle de flow").
 #
-# Uso (Linux, como root ou com sudo; precisa de iproute2 e nftables):
-#   sudo bash tests/lab/laboratorio.sh                    # os três
-#   sudo bash tests/lab/laboratorio.sh congestionamento   # só um (ou dois)
-#   sudo PERDAS=30 bash tests/lab/laboratorio.sh perda    # outra taxa de perda
-#   sudo LIVRO=1 bash tests/lab/laboratorio.sh            # e grava os gráficos,
-#                                                         # as saídas e as tabelas do livro
+# Uso (Linux; precisa de iproute2 e nftables):
+#   bash tests/lab/laboratorio.sh                    # os três
+#   bash tests/lab/laboratorio.sh congestionamento   # só um (ou dois)
+#   PERDAS=30 bash tests/lab/laboratorio.sh perda    # outra taxa de perda
+#   LIVRO=1 bash tests/lab/laboratorio.sh            # e grava os gráficos,
+#                                                    # as saídas e as tabelas do livro
+# Sem root, o script se roda de novo dentro de um namespace de usuário e de
+# rede só dele (`unshare --user --map-root-user --net`), onde ele é root só
+# para a rede dele; onde o kernel não deixa, diz isso numa linha. Com sudo,
+# usa um namespace de rede com nome (`ip netns`).
 # Variáveis (com o padrão): SAIDA=target/laboratorio (onde ficam as tabelas e
 # os gráficos), PERDAS="0 1 5" (as taxas do experimento 1, em %), PINGS=200,
 # MIB=4 (cada transferência dos experimentos 1 e 2), REPETICOES=3 (quantas
@@ -45,7 +49,6 @@ TAXA=${TAXA:-100mbit}
 ATRASO=${ATRASO:-10}
 
 nao_roda() { echo "laboratorio: NÃO RODOU: $*" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || nao_roda "precisa de root (rode com sudo)"
 command -v ip >/dev/null || nao_roda "falta o comando ip (pacote iproute2)"
 command -v nft >/dev/null || nao_roda "falta o comando nft (pacote nftables)"
 command -v tc >/dev/null || nao_roda "falta o comando tc (pacote iproute2)"
@@ -74,18 +77,40 @@ GRAFICO=${GRAFICO:-$BIN_DIR/avaliacao}
 SAIDA=${SAIDA:-target/laboratorio}
 cd "$raiz"
 mkdir -p "$SAIDA"
+SAIDA=$(cd "$SAIDA" && pwd)
+
+# Sem root: o mesmo script, de novo, num namespace de usuário e de rede novo,
+# em que o usuário é root só ali dentro (a loopback dele, o firewall dele).
+if [ "$(id -u)" != 0 ] && [ -z "${LAB_NAMESPACE:-}" ]; then
+  command -v unshare >/dev/null || nao_roda "sem root e sem o comando unshare (pacote util-linux)"
+  unshare --user --map-root-user --net true 2>/dev/null \
+    || nao_roda "sem root, e este kernel não deixa um usuário comum criar namespaces (kernel.unprivileged_userns_clone ou user.max_user_namespaces); rode com sudo, numa máquina virtual Linux ou no WSL2"
+  exec unshare --user --map-root-user --net \
+    env LAB_NAMESPACE=1 BIN_DIR="$BIN_DIR" GRAFICO="$GRAFICO" SAIDA="$SAIDA" bash "$0" "$@"
+fi
 
 ns="lab-$$"
 trabalho=$(mktemp -d)
 export NSTAT_HISTORY="$trabalho/nstat.historico"
-limpa() {
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$trabalho"
-}
-trap limpa EXIT
-ip netns add "$ns" || nao_roda "não foi possível criar um namespace de rede (contêiner sem permissão?)"
-dentro() { ip netns exec "$ns" "$@"; }
+if [ -n "${LAB_NAMESPACE:-}" ]; then
+  # Já dentro do namespace do unshare: tudo o que o script roda está nele, e
+  # ele some quando o último processo sai.
+  limpa() {
+    jobs -p | xargs -r kill 2>/dev/null || true
+    rm -rf "$trabalho"
+  }
+  trap limpa EXIT
+  dentro() { "$@"; }
+else
+  limpa() {
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$trabalho"
+  }
+  trap limpa EXIT
+  ip netns add "$ns" || nao_roda "não foi possível criar um namespace de rede (contêiner sem permissão?)"
+  dentro() { ip netns exec "$ns" "$@"; }
+fi
 dentro ip link set lo up
 # A loopback normal aceita pacotes de 64 KiB; com 1500 bytes, como na
 # Ethernet, cada segmento TCP leva 1448 bytes de dados e a janela de
@@ -365,6 +390,7 @@ if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
 fi
 if [ $ok = 1 ]; then
   echo "Resultado: os ${#experimentos[@]} experimento(s) mostraram o que deviam."
+  echo "(levou $SECONDS s, sem contar a compilação)"
   exit 0
 fi
 exit 1

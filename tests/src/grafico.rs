@@ -319,7 +319,7 @@ pub fn flow(title: &str, rows: &[Row]) -> Figure {
         x_label: "tempo desde o começo da transferência (ms)".into(),
         panels: vec![
             Panel {
-                title: "A janela anunciada pelo servidor e os bytes a caminho".into(),
+                title: "A janela anunciada pelo servidor e os bytes em voo".into(),
                 y_label: "KiB".into(),
                 series: vec![
                     series("janela anunciada", 0, &|r| kib(r.window)),

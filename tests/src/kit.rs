@@ -147,8 +147,10 @@ const SKIPPED_BENCHES: [&str; 2] = ["velocidade", "correcao"];
 
 /// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
 /// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas), o
-/// teste do próprio kit e o da correção (eles conferem a solução do
-/// professor, e no kit do aluno só falhariam), o modelo do README do aluno
+/// teste do próprio kit e os da correção (eles conferem a solução do
+/// professor, e no kit do aluno só falhariam), o dos passos do UDP (no kit,
+/// o laço de cada passo é o esboço dos exercícios 1 e 2, e continua
+/// esboço mesmo depois que o aluno resolve o dele), o modelo do README do aluno
 /// (ele vira o `README.md`) e os benchmarks que mostrariam soluções ou
 /// precisam da referência.
 fn skipped(relative: &Path) -> bool {
@@ -166,6 +168,8 @@ fn skipped(relative: &Path) -> bool {
             .any(|generated| text == format!("common/fuzz/{generated}"))
         || text == "tests/tests/kit.rs"
         || text == "tests/tests/correcao.rs"
+        || text == "tests/tests/passos_udp.rs"
+        || text == "tests/tests/moodle.rs"
         || text == "tests/kit"
         || SKIPPED_BENCHES
             .iter()
@@ -174,7 +178,24 @@ fn skipped(relative: &Path) -> bool {
         || name == ".DS_Store"
 }
 
-/// Todos os arquivos de `root` que vão para o kit, relativos a `root`.
+/// O material do professor, que fica só no livro completo: a página "Para
+/// o professor" (como corrigir, o isolamento, onde um aluno tentaria
+/// enganar a correção), o script que mede a tabela de mutantes dela e a
+/// saída do `avaliacao kit` que ela mostra.
+pub const INSTRUCTOR_ONLY: [&str; 3] = [
+    "docs/src/professor.md",
+    "docs/mutantes.sh",
+    "docs/saidas/kit.txt",
+];
+
+/// A página do livro que, no kit, ganha a tabela "qual exercício libera cada
+/// comando" do README do aluno.
+const RUNNING_PAGE: &str = "docs/src/introducao-rodando.md";
+
+/// Todos os arquivos de `root` no disco que iriam para o kit, relativos a
+/// `root` (sem o que a compilação e o fuzzing geram). Serve para olhar uma
+/// pasta qualquer (um kit já escrito, uma cópia); o kit em si sai de
+/// [`tracked`].
 pub fn files(root: &Path) -> Result<Vec<PathBuf>, String> {
     fn walk(root: &Path, relative: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
         let dir = root.join(relative);
@@ -200,8 +221,69 @@ pub fn files(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
+/// Os arquivos que vão para o kit: os que o git acompanha em `root` (`git
+/// ls-files`), menos o que não é do aluno. Não é o disco: entregas, notas,
+/// devolutivas ou anotações que estejam na pasta do workspace sem estar no
+/// repositório nunca vão para a turma. Um workspace que não é um
+/// repositório git é recusado.
+pub fn tracked(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z", "--cached"])
+        .output()
+        .map_err(|e| {
+            format!(
+                "não foi possível rodar o git ({e}): o kit sai dos arquivos que o git \
+                 acompanha; instale o git (sudo apt install git)"
+            )
+        })?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} não é um repositório git (ou o git não o lê: {}). O kit sai só dos arquivos \
+             que o git acompanha, para não levar à turma entregas, notas ou outros arquivos \
+             seus que estejam na pasta: rode de um clone do repositório do curso",
+            root.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let mut found: Vec<PathBuf> = output
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+        .filter(|relative| {
+            !relative
+                .ancestors()
+                .any(|a| !a.as_os_str().is_empty() && skipped(a))
+                && !INSTRUCTOR_ONLY.iter().any(|i| relative == Path::new(i))
+        })
+        // Um arquivo apagado do disco e ainda no índice do git fica de fora;
+        // um link simbólico também (o kit copia arquivos, não links).
+        .filter(|relative| {
+            root.join(relative)
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file())
+        })
+        .collect();
+    // Uma pasta fora do git dentro de um outro repositório (uma cópia do
+    // workspace dentro de `target/`, por exemplo) responde com uma lista
+    // vazia, não com um erro.
+    if !found.iter().any(|f| f == Path::new("Cargo.toml")) {
+        return Err(format!(
+            "o Cargo.toml de {} não está no git: o kit sai só dos arquivos que o git \
+             acompanha; rode de um clone do repositório do curso",
+            root.display()
+        ));
+    }
+    found.sort();
+    Ok(found)
+}
+
 /// Escreve o kit de `source` em `destination` (que não pode existir ainda, ou
-/// tem de estar vazia).
+/// tem de estar vazia): os arquivos de [`tracked`], com os exercícios
+/// tirados, o README do aluno, e o modelo do GitHub Classroom (o workflow e
+/// o `autograding.json`, com os pontos de `tests/pontos.txt`).
 pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
     if destination.exists() && fs::read_dir(destination).map_or(true, |mut d| d.next().is_some()) {
         return Err(format!(
@@ -210,7 +292,7 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
         ));
     }
     let mut report = Report::default();
-    for relative in files(source)? {
+    for relative in tracked(source)? {
         let mut from = source.join(&relative);
         let to = destination.join(&relative);
         if let Some(parent) = to.parent() {
@@ -224,6 +306,14 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
         let stripped = match (shown.as_str(), extension, fs::read_to_string(&from)) {
             ("Cargo.toml", _, Ok(text)) => Some((quiet_unused_lints(&text), Vec::new())),
             ("tests/Cargo.toml", _, Ok(text)) => Some((without_skipped_benches(&text), Vec::new())),
+            ("docs/src/SUMMARY.md", _, Ok(text)) => {
+                Some((without_instructor_pages(&text), Vec::new()))
+            }
+            (RUNNING_PAGE, _, Ok(text)) => {
+                let readme = fs::read_to_string(source.join(STUDENT_README)).unwrap_or_default();
+                let (text, regions) = strip_markdown(&text, &relative)?;
+                Some((with_unlock_table(&text, &readme), regions))
+            }
             (_, "rs", Ok(text)) => Some(strip_rust(&text, &relative)?),
             (_, "md", Ok(text)) => Some(strip_markdown(&text, &relative)?),
             _ => None,
@@ -239,7 +329,58 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
         }
         report.files += 1;
     }
+    // O modelo do GitHub Classroom faz parte do kit: a base da correção (que
+    // é o kit) o tem também, e um aluno que o entrega intocado não ouve que
+    // ele "não faz parte do kit".
+    if source.join("tests/tests").is_dir() {
+        let graded = crate::notas::exercises(source, None)?;
+        crate::classroom::write(destination, &graded, crate::classroom::Runner::Ubuntu)?;
+        report.files += 2; // o workflow e o autograding.json
+    }
     Ok(report)
+}
+
+/// O sumário do livro do kit: sem as páginas do professor.
+fn without_instructor_pages(summary: &str) -> String {
+    summary
+        .lines()
+        .filter(|line| {
+            !INSTRUCTOR_ONLY
+                .iter()
+                .filter_map(|i| i.strip_prefix("docs/src/"))
+                .any(|page| line.contains(&format!("]({page})")))
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// A página "Rodando os programas" do kit, com a tabela do README do aluno
+/// que diz qual exercício libera cada comando (no kit, nada roda antes dos
+/// exercícios; no livro completo, tudo roda).
+fn with_unlock_table(page: &str, readme: &str) -> String {
+    let lines: Vec<&str> = readme.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.starts_with("| Para rodar |")) else {
+        return page.to_string();
+    };
+    let table: Vec<&str> = lines[start..]
+        .iter()
+        .take_while(|l| l.starts_with('|'))
+        .copied()
+        .collect();
+    let section = format!(
+        "\n## No kit: qual exercício libera cada comando\n\n\
+         No kit, cada programa só funciona depois dos exercícios que ele usa; antes\n\
+         disso, ele para com `not yet implemented: Exercício N`. Os testes de cada\n\
+         exercício (`cargo test -p avaliacao --test exercicio_0N`) não dependem disso.\n\n\
+         {}\n",
+        table.join("\n")
+    );
+    // Logo antes de "Quando algo dá errado", para quem vai rodar o servidor
+    // pela primeira vez ler antes de tentar; sem essa seção, no fim.
+    match page.find("\n## Quando algo dá errado") {
+        Some(at) => format!("{}{section}{}", &page[..at], &page[at..]),
+        None => format!("{}\n{section}", page.trim_end_matches('\n')),
+    }
 }
 
 /// Os avisos de "não usado" que o kit desliga, com o porquê.
@@ -443,6 +584,29 @@ mod tests {
     }
 
     #[test]
+    fn sumario_do_kit_sem_a_pagina_do_professor() {
+        let summary =
+            "# Sumário\n\n- [Exercícios](exercicios.md)\n- [Para o professor](professor.md)\n";
+        assert_eq!(
+            without_instructor_pages(summary),
+            "# Sumário\n\n- [Exercícios](exercicios.md)\n"
+        );
+    }
+
+    #[test]
+    fn pagina_rodando_ganha_a_tabela_do_readme() {
+        let readme = "x\n\n| Para rodar | Faça antes os exercícios |\n|---|---|\n| `a` | 1 |\n\nfora da tabela\n";
+        let page = "# Rodando\n\ntexto\n\n## Quando algo dá errado\n\nfim\n";
+        let text = with_unlock_table(page, readme);
+        assert!(
+            text.contains("| `a` | 1 |\n\n## Quando algo dá errado"),
+            "{text}"
+        );
+        assert!(!text.contains("fora da tabela"), "{text}");
+        assert_eq!(with_unlock_table(page, "sem tabela"), page);
+    }
+
+    #[test]
     fn marcas_que_nao_fecham_sao_erro() {
         let open = "// EXERCÍCIO 1: INÍCIO\nx\n";
         assert!(
@@ -472,9 +636,32 @@ mod tests {
         fs::write(source.join("common/fuzz/corpus/alvo/exemplo"), "x").unwrap();
         fs::write(source.join("common/fuzz/Cargo.toml"), "[package]\n").unwrap();
         fs::write(source.join("LEIA.md"), "texto\n").unwrap();
+        fs::write(source.join("Cargo.toml"), "[workspace]\n").unwrap();
+        assert!(
+            make(&source, &kit)
+                .unwrap_err()
+                .contains("não é um repositório git"),
+            "sem git, o kit é recusado"
+        );
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&source)
+                .args(args)
+                .status();
+            assert!(status.is_ok_and(|s| s.success()), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        // Até o que a compilação e o fuzzing geram, se foi parar no git,
+        // fica de fora.
+        git(&["add", "-f", "."]);
+        // Um arquivo que o git não acompanha (as notas da turma, por exemplo)
+        // não vai para o kit, mesmo estando na pasta.
+        fs::write(source.join("notas-da-turma.csv"), "ana;10\n").unwrap();
         let report = make(&source, &kit).unwrap();
+        assert!(!kit.join("notas-da-turma.csv").exists());
         assert_eq!(
-            report.files, 3,
+            report.files, 4,
             "target/ e o que o fuzzing gera ficam de fora"
         );
         assert!(leaks(&source, &kit, &report).unwrap().is_empty());

@@ -334,10 +334,15 @@ pub fn run_command(mut command: Command, stdin: &[u8]) -> Output {
     let status = wait_child(&mut child, PATIENCE)
         .unwrap_or_else(|| panic!("{description} não terminou em {PATIENCE:?}"));
     let _ = writer.join();
+    let stderr = String::from_utf8_lossy(&stderr.join().expect("stderr")).into_owned();
+    // A saída de erro do programa vai também para a do teste: o harness só a
+    // mostra se o teste falhar, e aí ela diz por quê (o pânico do programa,
+    // a mensagem de erro dele), junto da asserção.
+    eprint!("{stderr}");
     Output {
         status,
         stdout: stdout.join().expect("stdout"),
-        stderr: String::from_utf8_lossy(&stderr.join().expect("stderr")).into_owned(),
+        stderr,
     }
 }
 

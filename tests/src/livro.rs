@@ -8,6 +8,22 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// As páginas que outro ramo da issue 20 reescreve (os itens 1 e 2: os
+/// capítulos do UDP e do TCP em passos). Os testes do livro que leem todas as
+/// páginas (`livro_comandos`, `livro_glossario`) mostram os problemas delas
+/// como aviso, não como falha, até a reescrita chegar. Ao juntar os ramos,
+/// esvazie a lista: daí em diante, as páginas reescritas também são cobradas.
+pub const EM_REESCRITA: &[&str] = &[
+    "docs/src/udp.md",
+    "docs/src/udp-servidor.md",
+    "docs/src/udp-cliente.md",
+    "docs/src/tcp.md",
+    "docs/src/tcp-servidor.md",
+    "docs/src/tcp-cliente.md",
+    "docs/src/tcp-conexoes.md",
+    "docs/src/tcp-fluxo.md",
+];
+
 /// Um bloco de código Rust com mais linhas que isso tem de vir de um include.
 pub const MAX_PASTED_RUST_LINES: usize = 3;
 
@@ -168,9 +184,13 @@ pub fn check_book(root: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Quanto de uma listagem o livro explica: as linhas de código que aparecem
-/// num trecho incluído depois da listagem inteira (uma âncora que não é
-/// `whole_file`) ou citadas inteiras entre crases no texto.
+/// Quanto de uma listagem o livro explica.
+///
+/// Uma linha de código conta como explicada quando o livro a mostra num
+/// trecho (`{{#include arquivo:âncora}}`, com uma âncora que não é a do
+/// arquivo inteiro) seguido de texto: pelo menos uma frase antes do próximo
+/// bloco de código. Citar a linha entre crases no meio de uma frase não
+/// conta: isso é transcrever, não explicar.
 #[derive(Debug)]
 pub struct Coverage {
     /// A listagem, relativa à raiz do workspace.
@@ -178,7 +198,7 @@ pub struct Coverage {
     /// Quantas linhas de código ela tem (sem comentários, linhas vazias e
     /// linhas só de `}`, `)` e pontuação).
     pub code_lines: usize,
-    /// As linhas de código que nenhum trecho inclui nem o texto cita:
+    /// As linhas de código que nenhum trecho explicado mostra:
     /// (número da linha, texto).
     pub missing: Vec<(usize, String)>,
 }
@@ -197,51 +217,147 @@ impl Coverage {
 /// Mede [`Coverage`] de `listing` (por exemplo `udp-echo/src/server.rs`) nas
 /// páginas do livro do workspace em `root`.
 pub fn coverage(root: &Path, listing: &str) -> Coverage {
-    let source = fs::read_to_string(root.join(listing)).unwrap_or_default();
-    let lines: Vec<&str> = source.lines().collect();
+    steps_coverage(root, &[listing])
+        .pop()
+        .expect("uma listagem, uma medida")
+}
+
+/// Mede [`Coverage`] de cada passo de um caminho (`steps`, do primeiro ao
+/// último): uma linha igual a uma linha já explicada num passo anterior
+/// conta como explicada, porque o livro mostra de cada passo só o que muda.
+pub fn steps_coverage(root: &Path, steps: &[&str]) -> Vec<Coverage> {
+    let mut explained_before = std::collections::HashSet::new();
+    let mut measured = Vec::new();
+    for listing in steps {
+        let source = fs::read_to_string(root.join(listing)).unwrap_or_default();
+        let lines: Vec<&str> = source.lines().collect();
+        let covered = shown_with_prose(root, listing, &lines);
+        let mut code_lines = 0;
+        let mut missing = Vec::new();
+        let mut explained_here = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            if !is_code(line) {
+                continue;
+            }
+            code_lines += 1;
+            let normalized = normalize_code(line);
+            if covered[index] {
+                explained_here.push(normalized);
+            } else if !explained_before.contains(&normalized) {
+                missing.push((index + 1, line.trim().to_string()));
+            }
+        }
+        explained_before.extend(explained_here);
+        measured.push(Coverage {
+            listing: listing.to_string(),
+            code_lines,
+            missing,
+        });
+    }
+    measured
+}
+
+/// Quais linhas de `listing` algum trecho do livro mostra seguido de texto.
+fn shown_with_prose(root: &Path, listing: &str, lines: &[&str]) -> Vec<bool> {
     let listing_path = normalize(&root.join(listing));
     let mut covered = vec![false; lines.len()];
-    let mut quoted = std::collections::HashSet::new();
     for page in pages(root) {
         let Ok(text) = fs::read_to_string(&page) else {
             continue;
         };
         let dir = page.parent().unwrap_or(root);
-        for line in text.lines() {
+        let page_lines: Vec<&str> = text.lines().collect();
+        for (at, line) in page_lines.iter().enumerate() {
             for target in includes(line) {
                 let Some((file, anchor)) = target.split_once(':') else {
                     continue;
                 };
                 let is_piece = anchor != "whole_file"
                     && !anchor.starts_with(|c: char| c.is_ascii_digit() || c == ':');
-                if is_piece && normalize(&dir.join(file)) == listing_path {
+                if is_piece
+                    && normalize(&dir.join(file)) == listing_path
+                    && prose_follows(&page_lines[at + 1..])
+                {
                     // Uma âncora que não existe não cobre nada (o erro
                     // dela é da verificação dos includes).
-                    for index in anchored(&lines, anchor).unwrap_or_default() {
+                    for index in anchored(lines, anchor).unwrap_or_default() {
                         covered[index] = true;
                     }
                 }
             }
         }
-        for span in inline_code(&text) {
-            quoted.insert(normalize_code(span));
+    }
+    covered
+}
+
+/// Depois do fim do bloco de código que contém o include, vem uma frase
+/// (texto com pelo menos oito palavras) antes do próximo bloco de código?
+fn prose_follows(after_include: &[&str]) -> bool {
+    let mut lines = after_include.iter();
+    // O resto do bloco do include, até a cerca que o fecha.
+    for line in lines.by_ref() {
+        if line.trim_start().starts_with("```") {
+            break;
         }
     }
-    let mut code_lines = 0;
-    let mut missing = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        if !is_code(line) {
+    let mut words = 0;
+    for line in lines {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            break;
+        }
+        if trimmed.starts_with("<!--") || trimmed.starts_with('#') {
             continue;
         }
-        code_lines += 1;
-        if !covered[index] && !quoted.contains(&normalize_code(line)) {
-            missing.push((index + 1, line.trim().to_string()));
+        words += trimmed.split_whitespace().count();
+        if words >= 8 {
+            return true;
         }
     }
-    Coverage {
-        listing: listing.to_string(),
-        code_lines,
-        missing,
+    false
+}
+
+/// As citações de código que são uma linha inteira transcrita com a
+/// pontuação dela (o `;`, a `,` ou a `{` do fim, ou chaves desbalanceadas):
+/// `let x = f(y);` no meio de uma frase é uma transcrição, não uma
+/// explicação. Devolve (número da primeira linha do parágrafo, citação).
+pub fn transcribed_lines(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut in_block = false;
+    // Um parágrafo de cada vez: uma citação pode quebrar a linha.
+    let mut paragraph = String::new();
+    let mut first_line = 0;
+    for (index, line) in text.lines().chain([""]).enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        if fence || in_block || line.trim().is_empty() {
+            check_quotes(&paragraph, first_line, &mut found);
+            paragraph.clear();
+            if fence {
+                in_block = !in_block;
+            }
+            continue;
+        }
+        if paragraph.is_empty() {
+            first_line = index + 1;
+        }
+        paragraph.push_str(line);
+        paragraph.push(' ');
+    }
+    found
+}
+
+fn check_quotes(paragraph: &str, line: usize, found: &mut Vec<(usize, String)>) {
+    let mut parts = paragraph.split('`');
+    parts.next();
+    while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
+        let trimmed = span.trim();
+        let opens = trimmed.matches(['{', '(', '[']).count();
+        let closes = trimmed.matches(['}', ')', ']']).count();
+        let is_statement = trimmed.contains(' ')
+            && (trimmed.ends_with(';') || trimmed.ends_with(',') || trimmed.ends_with('{'));
+        if is_statement || (opens != closes && trimmed.len() > 3) {
+            found.push((line, trimmed.to_string()));
+        }
     }
 }
 
@@ -257,34 +373,13 @@ fn is_code(line: &str) -> bool {
 }
 
 /// O código sem espaços repetidos e sem o `;`, `,` ou `{` do fim, para
-/// comparar uma linha do arquivo com o que o texto cita entre crases.
+/// comparar uma linha de um passo com a mesma linha num passo anterior.
 fn normalize_code(code: &str) -> String {
     let joined = code.split_whitespace().collect::<Vec<_>>().join(" ");
     joined
         .trim_end_matches([';', ',', '{', ' '])
         .trim()
         .to_string()
-}
-
-/// Os trechos entre crases (`assim`) de um texto, fora dos blocos de código.
-fn inline_code(text: &str) -> Vec<&str> {
-    let mut spans = Vec::new();
-    let mut in_block = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_block = !in_block;
-            continue;
-        }
-        if in_block {
-            continue;
-        }
-        let mut parts = line.split('`');
-        parts.next();
-        while let (Some(span), Some(_)) = (parts.next(), parts.next()) {
-            spans.push(span);
-        }
-    }
-    spans
 }
 
 /// Um caminho sem `..` e `.`, para comparar o alvo de um include com a listagem.

@@ -52,9 +52,15 @@ enum Command {
         /// Quantas entregas corrigir ao mesmo tempo [padrão: o número de núcleos]
         #[arg(long = "paralelo", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
         parallel: Option<u16>,
-        /// Corrige de novo só este aluno (o nome da pasta) e atualiza a linha dele
+        /// Corrige de novo só este aluno (a chave da tabela, o número do Moodle ou o nome) e atualiza a linha dele
         #[arg(long = "aluno", value_name = "NOME")]
         student: Option<String>,
+        /// A planilha de notas baixada do Moodle ("Baixar planilha de notas"): escreve PASTA/planilha-moodle.csv, com a nota e um comentário de cada participante corrigido, para enviar de volta
+        #[arg(long = "planilha", value_name = "PLANILHA.csv")]
+        worksheet: Option<PathBuf>,
+        /// Uma coluna a mais no CSV com a nota de 0 a N (ex.: 10)
+        #[arg(long = "escala", value_name = "N", value_parser = scale)]
+        scale: Option<f64>,
         /// CSV com "," e ponto decimal (o padrão é ";" e vírgula, para planilhas em português)
         #[arg(long = "csv-internacional")]
         international: bool,
@@ -100,6 +106,8 @@ fn main() -> ExitCode {
             build_limit,
             parallel,
             student,
+            worksheet,
+            scale,
             unisolated,
             international,
         } => {
@@ -110,6 +118,15 @@ fn main() -> ExitCode {
             let parallel = parallel
                 .map(usize::from)
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let output = Output {
+                style: if international {
+                    notas::CsvStyle::International
+                } else {
+                    notas::CsvStyle::Brazilian
+                },
+                scale,
+                worksheet,
+            };
             grade_class(
                 &folder,
                 points.as_deref(),
@@ -117,11 +134,7 @@ fn main() -> ExitCode {
                 parallel,
                 student.as_deref(),
                 unisolated,
-                if international {
-                    notas::CsvStyle::International
-                } else {
-                    notas::CsvStyle::Brazilian
-                },
+                &output,
             )
         }
     };
@@ -134,6 +147,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Roda `work` e, enquanto ele não volta, escreve `what` e o tempo passado
+/// a cada 15 s: compilar a base leva um ou dois minutos calados.
+fn while_waiting<T>(what: &str, work: impl FnOnce() -> T) -> T {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        // Se a thread não puder ser criada, a correção segue sem o aviso.
+        let ticker = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let started = Instant::now();
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                wait.recv_timeout(Duration::from_secs(15))
+            {
+                eprintln!("{what}... {} s", started.elapsed().as_secs());
+            }
+        });
+        let result = work();
+        drop(done);
+        if let Ok(ticker) = ticker {
+            let _ = ticker.join();
+        }
+        result
+    })
+}
+
 fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<(), String> {
     let source = workspace_root();
     let report = kit::make(&source, destination)?;
@@ -144,9 +180,12 @@ fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<
             leaks.join("\n")
         ));
     }
-    // O kit também serve de modelo do GitHub Classroom.
-    let graded = notas::exercises(&source, None)?;
-    avaliacao::classroom::write(destination, &graded, runner)?;
+    // O modelo do GitHub Classroom que o kit leva roda no Linux; se o professor
+    // pediu outra máquina, ele é escrito de novo para ela.
+    if runner != avaliacao::classroom::Runner::Ubuntu {
+        let graded = notas::exercises(&source, None)?;
+        avaliacao::classroom::write(destination, &graded, runner)?;
+    }
     let mut exercises: Vec<u32> = report.regions.iter().map(|r| r.exercise).collect();
     exercises.sort_unstable();
     exercises.dedup();
@@ -161,6 +200,22 @@ fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<
     Ok(())
 }
 
+/// O que a correção escreve além das devolutivas.
+struct Output {
+    style: notas::CsvStyle,
+    scale: Option<f64>,
+    worksheet: Option<PathBuf>,
+}
+
+/// `--escala N`: um número maior que zero (`10`, `100`, `7,5`).
+fn scale(text: &str) -> Result<f64, String> {
+    text.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or_else(|| format!("{text:?} não é uma escala (um número maior que zero, como 10)"))
+}
+
 fn grade_class(
     folder: &Path,
     points: Option<&Path>,
@@ -168,13 +223,18 @@ fn grade_class(
     parallel: usize,
     only: Option<&str>,
     unisolated: bool,
-    style: notas::CsvStyle,
+    output: &Output,
 ) -> Result<(), String> {
     let started = Instant::now();
     let reference = workspace_root();
     let exercises = notas::exercises(&reference, points)?;
     if exercises.is_empty() {
         return Err("nenhum exercício (tests/tests/exercicio_*.rs) no workspace".into());
+    }
+    if let Some(worksheet) = &output.worksheet {
+        // Antes de corrigir: uma planilha errada é achada em um segundo, não
+        // depois de uma hora de correção.
+        std::fs::read(worksheet).map_err(|e| format!("{}: {e}", worksheet.display()))?;
     }
     let sandbox = if unisolated {
         eprintln!(
@@ -193,7 +253,10 @@ fn grade_class(
     for skipped in &found.skipped {
         eprintln!("não é uma entrega: {skipped}");
     }
-    let submissions = found.submissions;
+    for notice in &found.notices {
+        eprintln!("aviso: {notice}");
+    }
+    let submissions = found.keyed();
     if submissions.is_empty() {
         return Err(format!(
             "nenhuma entrega (pasta ou .zip com o workspace do kit) em {}",
@@ -203,19 +266,24 @@ fn grade_class(
     let chosen: Vec<(String, PathBuf)> = match only {
         None => submissions.clone(),
         Some(name) => {
-            let found: Vec<(String, PathBuf)> = submissions
-                .iter()
-                .filter(|(student, _)| student == name)
-                .cloned()
-                .collect();
-            if found.is_empty() {
-                return Err(format!("não há entrega de {name} em {}", folder.display()));
+            let matching = found.matching(name)?;
+            if matching.is_empty() {
+                return Err(format!(
+                    "não há entrega de {} em {}",
+                    notas::entregas::shown(name),
+                    folder.display()
+                ));
             }
-            found
+            matching
+                .iter()
+                .map(|s| (s.key.clone(), s.path.clone()))
+                .collect()
         }
     };
     let progress = |line: &str| eprintln!("{line}");
-    let grader = notas::Grader::prepare(&reference, &work, exercises, sandbox, limits, &progress)?;
+    let grader = while_waiting("ainda compilando a base", || {
+        notas::Grader::prepare(&reference, &work, exercises, sandbox, limits, &progress)
+    })?;
     eprintln!(
         "corrigindo {} entrega(s), {parallel} de cada vez...",
         chosen.len()
@@ -223,7 +291,33 @@ fn grade_class(
     notas::turma::grade_all(&grader, &chosen, parallel, &progress)?;
     let grades = notas::turma::load_all(&grader, &submissions)?;
     print!("{}", notas::table(&grader.exercises, &grades));
-    let csv = notas::turma::write_reports(folder, &grader, &grades, style)?;
+    let sheet = notas::Sheet {
+        style: output.style,
+        scale: output.scale,
+        people: found.people(),
+    };
+    let csv = notas::turma::write_reports(folder, &grader, &grades, &sheet)?;
+    if let Some(worksheet) = &output.worksheet {
+        let filled =
+            notas::planilha::fill(worksheet, folder, &grader.exercises, &grades, &sheet.people)?;
+        for notice in &filled.notices {
+            eprintln!("aviso: {notice}");
+        }
+        if !filled.missing.is_empty() {
+            eprintln!(
+                "aviso: entregas corrigidas que não estão na planilha (baixe-a de novo?): {}",
+                filled.missing.join(", ")
+            );
+        }
+        println!(
+            "\nPlanilha do Moodle ({}) em {}: {} participante(s) com nota e comentário; {} sem \
+             entrega ficaram como estavam. Envie-a em \"Enviar planilha de notas\".",
+            filled.language,
+            filled.written.display(),
+            filled.graded,
+            filled.without_submission
+        );
+    }
     // Dicas de semelhança: nunca mudam uma nota, só apontam o que olhar.
     let hints = notas::semelhanca::hints(&submissions, grader.base());
     let hints_file = folder.join("semelhancas.txt");

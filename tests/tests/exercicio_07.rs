@@ -163,7 +163,7 @@ fn mantem_exatamente_em_voo_mensagens_a_caminho() {
         });
         assert_eq!(
             waiting, in_flight,
-            "com --em-voo {in_flight}, o bench deve manter {in_flight} mensagem(ns) a caminho \
+            "com --em-voo {in_flight}, o bench deve manter {in_flight} mensagem(ns) em voo \
              (enviar enquanto houver menos que isso), e mandou {waiting} sem resposta"
         );
         assert_eq!(number(&fields, "respondidos"), 12.0);

@@ -5,6 +5,7 @@
 #![cfg(feature = "professor")]
 
 use std::fs;
+use std::process::Command;
 
 use avaliacao::{kit, notas, workspace_root};
 
@@ -56,6 +57,88 @@ fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
     );
     assert!(!class.join("kit/.git").exists());
     assert!(!class.join("kit/target").exists());
+}
+
+#[test]
+fn kit_nao_tem_a_pagina_do_professor_e_diz_que_exercicio_libera_cada_comando() {
+    let root = workspace_root();
+    let kit = root.join("target/teste-do-kit/livro-do-aluno");
+    let _ = fs::remove_dir_all(&kit);
+    kit::make(&root, &kit).unwrap();
+    for instructor in kit::INSTRUCTOR_ONLY {
+        assert!(
+            !kit.join(instructor).exists(),
+            "{instructor} foi para o kit"
+        );
+    }
+    let summary = fs::read_to_string(kit.join("docs/src/SUMMARY.md")).unwrap();
+    assert!(!summary.contains("professor.md"), "{summary}");
+    assert!(summary.contains("exercicios.md"), "{summary}");
+    let running = fs::read_to_string(kit.join("docs/src/introducao-rodando.md")).unwrap();
+    assert!(
+        running.contains("| `cargo run -p udp-echo -- servidor` | 1 |"),
+        "a tabela do README do aluno: {running}"
+    );
+    let full = fs::read_to_string(root.join("docs/src/introducao-rodando.md")).unwrap();
+    assert!(!full.contains("| Para rodar |"), "só no kit");
+    // O modelo do GitHub Classroom faz parte do kit.
+    assert!(kit.join(".github/workflows/classroom.yml").is_file());
+    assert!(kit.join(".github/classroom/autograding.json").is_file());
+    let _ = fs::remove_dir_all(&kit);
+}
+
+#[test]
+fn kit_de_um_clone_com_arquivos_particulares_nao_leva_nenhum() {
+    let root = workspace_root();
+    let base = root.join("target/teste-do-kit/clone");
+    let _ = fs::remove_dir_all(&base);
+    fs::create_dir_all(&base).unwrap();
+    let clone = base.join("curso");
+    let cloned = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(&root)
+        .arg(&clone)
+        .status();
+    if !cloned.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "a CI precisa do git e de um workspace que seja um repositório"
+        );
+        eprintln!("NÃO RODOU: o workspace não é um repositório git que se possa clonar");
+        return;
+    }
+    // O que um professor deixa na pasta do curso: as entregas e as notas da
+    // turma, a compilação, uma anotação.
+    let private = [
+        "ENTREGAS/ana/udp-echo/src/server.rs",
+        "ENTREGAS/notas.csv",
+        "ENTREGAS/devolutiva/ana.md",
+        "notas-da-turma.csv",
+        "docs/src/rascunho-da-prova.md",
+        "target/debug/lixo",
+    ];
+    for file in private {
+        let path = clone.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "particular\n").unwrap();
+    }
+    let kit = base.join("kit");
+    let report = kit::make(&clone, &kit).unwrap();
+    for file in private {
+        assert!(!kit.join(file).exists(), "{file} foi para o kit");
+    }
+    let tracked = kit::tracked(&clone).unwrap();
+    assert_eq!(
+        report.files,
+        tracked.len() + 2,
+        "os arquivos do git, mais o workflow e o autograding.json"
+    );
+
+    // Sem git, o kit é recusado, com o motivo.
+    fs::remove_dir_all(clone.join(".git")).unwrap();
+    let err = kit::make(&clone, &base.join("kit2")).unwrap_err();
+    assert!(err.contains("git"), "{err}");
+    let _ = fs::remove_dir_all(&base);
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! O laboratório do kernel (`tests/lab/laboratorio.sh`): perda, controle de
 //! congestionamento e controle de fluxo, num namespace de rede, com tamanhos
-//! pequenos (uns 20 s). Precisa de root, `ip`, `tc` e `nft`: onde não há, o
-//! teste avisa e não roda; na integração contínua (`CI` definida), como root,
-//! tem de rodar.
+//! pequenos (uns 20 s). Precisa de `ip`, `tc` e `nft`, e de root ou de um
+//! kernel que deixe criar um namespace de usuário (o script então se roda
+//! num `unshare --user --map-root-user --net`): onde não há, o teste avisa e
+//! não roda; na integração contínua (`CI` definida), como root, tem de rodar.
 #![cfg(feature = "professor")]
 
 use std::process::Command;

@@ -399,9 +399,7 @@ fn thread_que_o_sistema_nao_cria_no_bench_e_um_erro_em_portugues() {
         assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
         assert!(!output.stderr.contains("panicked"), "{}", output.stderr);
         assert!(
-            output
-                .stderr
-                .contains("o sistema não deixou criar a thread"),
+            output.stderr.contains("o kernel não deixou criar a thread"),
             "{}",
             output.stderr
         );

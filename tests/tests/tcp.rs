@@ -168,7 +168,8 @@ fn conexao_acima_do_limite_recebe_aviso_e_o_servidor_se_recupera() {
 #[test]
 fn cliente_recusado_que_ja_enviou_uma_frase_ve_o_aviso() {
     // O cliente real manda a frase assim que conecta; sem ler esses bytes,
-    // o servidor fecharia com RST e o aviso se perderia.
+    // o servidor fecharia com RST e o aviso se perderia. O aviso sai na
+    // saída de erro, e o cliente termina com erro: não houve eco.
     let server = Server::start("tcp-echo", &["--max-conexoes", "1"]);
     let _occupied = connect_tcp(&server);
     assert!(server.wait_for_log("conexão aberta"));
@@ -179,11 +180,14 @@ fn cliente_recusado_que_ja_enviou_uma_frase_ve_o_aviso() {
             &["cliente", "--porta", &port, "quero entrar"],
             b"",
         );
-        assert!(output.status.success(), "{}", output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
+        assert_eq!(output.stdout_text(), "");
         assert!(
-            output.stdout_text().contains("servidor lotado"),
+            output
+                .stderr
+                .contains("o servidor recusou a conexão: servidor lotado (o limite é 1)"),
             "{}",
-            output.stdout_text()
+            output.stderr
         );
     }
 }
@@ -225,9 +229,10 @@ fn cliente_real_interativo_manda_uma_linha_por_vez() {
     let input = "primeira\nsegunda ação\núltima sem quebra".as_bytes();
     let output = run("tcp-echo", &["client", "--porta", &port], input);
     assert!(output.status.success(), "{}", output.stderr);
+    // A saída é o fluxo de volta, byte a byte: nenhuma quebra de linha a mais.
     assert_eq!(
         output.stdout_text(),
-        "PRIMEIRA\nSEGUNDA AÇÃO\nÚLTIMA SEM QUEBRA\n"
+        "PRIMEIRA\nSEGUNDA AÇÃO\nÚLTIMA SEM QUEBRA"
     );
 }
 
@@ -302,15 +307,21 @@ fn cliente_explica_servidor_que_fecha_sem_responder() {
     );
 }
 
-/// Sem nada a enviar (entrada vazia), não há resposta a esperar: sai com 0.
+/// Sem nada a enviar (entrada vazia ou fechada), o cliente diz que nada foi
+/// enviado e sai com erro, em vez de sair calado com 0.
 #[test]
-fn cliente_com_entrada_vazia_sai_sem_erro() {
+fn cliente_com_entrada_vazia_diz_que_nada_foi_enviado() {
     let server = Server::start("tcp-echo", &[]);
     let output = run(
         "tcp-echo",
         &["cliente", "--porta", &server.port().to_string()],
         b"",
     );
-    assert!(output.status.success(), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{}", output.stderr);
     assert_eq!(output.stdout_text(), "");
+    assert!(
+        output.stderr.contains("nada foi enviado"),
+        "{}",
+        output.stderr
+    );
 }

@@ -2,7 +2,7 @@
 //! das notas, o de um colega).
 //!
 //! Cada cliente é uma thread com o seu socket. Ele mantém `em_voo` datagramas
-//! a caminho: a cada resposta, envia mais um. Cada datagrama começa com um
+//! em voo: a cada resposta, envia mais um. Cada datagrama começa com um
 //! número de sequência de 16 dígitos (dígitos não mudam em maiúsculas) e
 //! segue com letras minúsculas; a resposta tem de ser exatamente o datagrama
 //! em maiúsculas (pela mesma regra do servidor, `common::transform`) e vir do
@@ -42,7 +42,7 @@ pub struct Config {
     pub clients: usize,
     /// Tamanho de cada datagrama, em bytes.
     pub size: usize,
-    /// Quantos datagramas cada cliente mantém a caminho.
+    /// Quantos datagramas cada cliente mantém em voo.
     pub in_flight: usize,
     /// Por quanto tempo medir.
     pub duration: Duration,
@@ -251,7 +251,7 @@ impl Job {
         let mut tally = Tally::default();
         // O destino de cada datagrama enviado (o índice é o número de sequência).
         let mut fates: Vec<Fate> = Vec::new();
-        // Os datagramas a caminho: (sequência, quando foi enviado).
+        // Os datagramas em voo: (sequência, quando foi enviado).
         let mut pending: Vec<(u64, Instant)> = Vec::with_capacity(self.in_flight);
         let mut message = Vec::with_capacity(self.size);
         let mut buffer = vec![0u8; common::udp::MAX_DATAGRAM];
@@ -485,13 +485,13 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     out!("  RTT p99             {:>12} µs", thousands(rtt.p99.into()));
     out!("  RTT máx             {:>12} µs", thousands(rtt.max.into()));
     out!(
-        "  respostas/s × RTT   {:>12}  (a caminho: {})",
+        "  respostas/s × RTT   {:>12}  (em voo: {})",
         decimal(little(rate, rtt.mean), 2),
         config.clients * config.in_flight
     );
 }
 
-/// A lei de Little: quantos datagramas estavam a caminho, em média, pela
+/// A lei de Little: quantos datagramas estavam em voo, em média, pela
 /// vazão e pelo RTT médio. Tem de dar perto de `clientes × em voo`; bem menos
 /// quer dizer que o relógio do RTT começa tarde ou para cedo.
 fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
@@ -503,7 +503,7 @@ fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
 /// é memória para a pilha da thread ou vaga no limite de threads do usuário.
 fn thread_refused(n: usize, total: usize) -> Error {
     Error::new(format!(
-        "o sistema não deixou criar a thread do cliente {n} de {total} (falta memória \
+        "o kernel não deixou criar a thread do cliente {n} de {total} (falta memória \
          para a pilha dela, ou o limite de threads do usuário foi atingido; veja \
          `ulimit -u` e `ulimit -v`); tente menos --clientes"
     ))

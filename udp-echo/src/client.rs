@@ -10,13 +10,16 @@
 //! clientSocket.close()
 //! ```
 
+// ANCHOR: uses
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use common::Error;
 use common::udp::MAX_DATAGRAM;
+// ANCHOR_END: uses
 
+// ANCHOR: config
 /// O que o cliente precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -31,10 +34,11 @@ pub struct Config {
     /// A frase; `None` quando deve ser lida do terminal.
     pub sentence: Option<String>,
 }
+// ANCHOR_END: config
 
+// ANCHOR: socket
 /// Envia a frase, espera a resposta e a mostra.
 pub fn run(config: &Config) -> Result<(), Error> {
-    // ANCHOR: socket
     let server = common::address::resolve_one(&config.server, config.port)?;
     let socket = common::udp::client_socket(server)?;
     common::udp::set_read_timeout(&socket, config.timeout)
@@ -46,8 +50,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
         None => read_sentence()?,
     };
     // ANCHOR_END: input
-    check_size(server, &message, config.attempts)?;
     // ANCHOR: ask_call
+    check_size(server, &message, config.attempts)?;
     let reply = ask(&socket, server, &message, config)
         .map_err(|err| explain_impossible_reply(err, server, &message))?;
     print_reply(&reply);
@@ -279,6 +283,7 @@ fn print_reply(reply: &[u8]) {
 
 // ANCHOR_END: whole_file
 
+// ANCHOR: tests
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,3 +298,4 @@ mod tests {
         assert_eq!(unnumbered(b"#2 ", 2), b"");
     }
 }
+// ANCHOR_END: tests

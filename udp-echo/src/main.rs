@@ -64,7 +64,7 @@ enum Command {
         #[arg(value_name = "FRASE")]
         sentence: Vec<String>,
     },
-    /// Envia pings numerados e mostra cada resposta, os atrasos e as perdas, como o ping do sistema
+    /// Envia pings numerados e mostra cada resposta, os atrasos e as perdas, como o ping do sistema operacional
     Ping {
         /// Nome ou endereço IP do servidor
         #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
@@ -97,7 +97,7 @@ enum Command {
         /// Tamanho de cada datagrama, em bytes (16 a 65507)
         #[arg(long = "tamanho", value_name = "BYTES", default_value = "64", value_parser = datagram_size)]
         size: usize,
-        /// Quantos datagramas cada cliente mantém a caminho (1 a 1000)
+        /// Quantos datagramas cada cliente mantém em voo (1 a 1000)
         #[arg(long = "em-voo", value_name = "N", default_value = "1", value_parser = common::cli::count_up_to(1000))]
         in_flight: u32,
         /// Por quanto tempo medir (1ms a 86400s; ex.: 5s, 500ms; sem unidade: segundos)

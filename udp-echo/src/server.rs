@@ -10,6 +10,7 @@
 //!     serverSocket.sendto(modifiedMessage, clientAddress)
 //! ```
 
+// ANCHOR: uses
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
@@ -17,7 +18,9 @@ use common::udp::{Datagram, MAX_DATAGRAM};
 use common::{Error, log, log_limited};
 
 use crate::simulate::{Impairment, Simulator};
+// ANCHOR_END: uses
 
+// ANCHOR: config
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
 pub struct Config {
@@ -28,14 +31,15 @@ pub struct Config {
     /// Perda e atraso simulados (`--perda`, `--atraso`...); nada por padrão.
     pub impairment: Impairment,
 }
+// ANCHOR_END: config
 
+// ANCHOR: socket
 /// Cria o socket e atende datagramas para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
-    // ANCHOR: socket
     let address = common::address::resolve_one(&config.address, config.port)?;
     let socket = common::udp::bind(address)?;
-    // ANCHOR_END: socket
     common::shutdown::on_ctrl_c("servidor UDP");
+    // ANCHOR_END: socket
     // ANCHOR: ready
     let bound = socket
         .local_addr()

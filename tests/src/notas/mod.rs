@@ -23,6 +23,7 @@
 pub mod devolutiva;
 pub mod entregas;
 pub mod isolamento;
+pub mod planilha;
 pub mod pontos;
 pub mod relatorio;
 pub mod selecao;
@@ -37,7 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use isolamento::Sandbox;
 pub use pontos::{Exercise, exercises};
-pub use tabela::{CsvStyle, csv, table};
+pub use tabela::{CsvStyle, Sheet, csv, table};
 
 use isolamento::{Ending, Run};
 use relatorio::Status;
@@ -594,8 +595,12 @@ impl Grader {
                     TestOutcome::Failed(_) => TestOutcome::Flaky,
                     _ => TestOutcome::Passed,
                 },
+                // Falhou de novo, sozinho: a saída de erro desta rodada é só
+                // dele (o erro do servidor que o teste subiu).
                 (true, Some(Status::Failed), _) => match before {
-                    TestOutcome::Failed(_) => before,
+                    TestOutcome::Failed(message) => {
+                        TestOutcome::Failed(devolutiva::with_errors(&message, &run.errors))
+                    }
                     _ => failed(&report, name),
                 },
                 (_, _, Ending::TimedOut) => match before {
@@ -806,7 +811,7 @@ fn tail(text: &str, n: usize) -> String {
 fn stamp(reference: &Path) -> Result<String, String> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for relative in crate::kit::files(reference)? {
+    for relative in crate::kit::tracked(reference)? {
         relative.hash(&mut hasher);
         if let Ok(meta) = fs::metadata(reference.join(&relative)) {
             meta.len().hash(&mut hasher);

@@ -50,11 +50,12 @@ pub fn grade_all(
             }
             let summary = grade.summary();
             progress(&format!(
-                "[{}/{}] {}: {} de {full} pontos ({seconds} s){}",
+                "[{}/{}] {}: {} de {} pontos ({seconds} s){}",
                 count + 1,
                 submissions.len(),
                 grade.student,
-                grade.total(),
+                super::tabela::number(grade.total()),
+                super::tabela::number(full),
                 if summary.is_empty() {
                     String::new()
                 } else {
@@ -204,10 +205,10 @@ pub fn write_reports(
     folder: &Path,
     grader: &Grader,
     grades: &[Grade],
-    style: super::CsvStyle,
+    sheet: &super::Sheet,
 ) -> Result<PathBuf, String> {
     let csv = folder.join("notas.csv");
-    fs::write(&csv, super::csv(&grader.exercises, grades, style))
+    fs::write(&csv, super::csv(&grader.exercises, grades, sheet))
         .map_err(|e| format!("{}: {e}", csv.display()))?;
     let feedback = folder.join("devolutiva");
     fs::create_dir_all(&feedback).map_err(|e| format!("{}: {e}", feedback.display()))?;
