@@ -39,10 +39,9 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// O caminho do binário `name` (`"udp-echo"` ou `"tcp-echo"`), compilado na
 /// primeira chamada com o mesmo cargo e perfil que compilaram os testes.
 ///
-/// Na correção (`avaliacao notas`) os binários já foram compilados antes, e
-/// a variável `AVALIACAO_BINARIOS` diz a pasta deles: o teste não chama o
-/// cargo. É assim também no Wine (`.ci/wine/rodar`), onde os testes do
-/// Windows rodam sem cargo: lá a pasta tem `udp-echo.exe` e `tcp-echo.exe`.
+/// Na correção (`avaliacao notas`) e no Wine (`.ci/wine/rodar`, sem cargo lá
+/// dentro) os binários já foram compilados antes, e a variável
+/// `AVALIACAO_BINARIOS` diz a pasta deles (com os `.exe`, no Windows).
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| match std::env::var_os("AVALIACAO_BINARIOS") {
