@@ -13,16 +13,7 @@ use std::path::{Path, PathBuf};
 /// páginas (`livro_comandos`, `livro_glossario`) mostram os problemas delas
 /// como aviso, não como falha, até a reescrita chegar. Ao juntar os ramos,
 /// esvazie a lista: daí em diante, as páginas reescritas também são cobradas.
-pub const EM_REESCRITA: &[&str] = &[
-    "docs/src/udp.md",
-    "docs/src/udp-servidor.md",
-    "docs/src/udp-cliente.md",
-    "docs/src/tcp.md",
-    "docs/src/tcp-servidor.md",
-    "docs/src/tcp-cliente.md",
-    "docs/src/tcp-conexoes.md",
-    "docs/src/tcp-fluxo.md",
-];
+pub const EM_REESCRITA: &[&str] = &[];
 
 /// Um bloco de código Rust com mais linhas que isso tem de vir de um include.
 pub const MAX_PASTED_RUST_LINES: usize = 3;
