@@ -23,6 +23,7 @@
 pub mod devolutiva;
 pub mod entregas;
 pub mod isolamento;
+pub mod limites;
 pub mod pontos;
 pub mod relatorio;
 pub mod selecao;

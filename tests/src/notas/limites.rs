@@ -1,0 +1,407 @@
+//! Os limites de memória e de processos de cada caixa de areia.
+//!
+//! Sem eles, um `fork` sem fim ou um `Vec` que cresce para sempre numa
+//! entrega acaba com o limite do professor (e a correção da turma inteira
+//! para) ou com a memória da máquina. Cada comando que a [`Sandbox`] roda
+//! entra num grupo com um teto de memória ([`MEMORY`]) e de processos
+//! ([`PROCESSES`]), do jeito mais forte que a máquina permitir:
+//!
+//! 1. um cgroup criado direto, quando a correção roda como root (a CI):
+//!    cgroup v2 ou v1, sempre **dentro** do cgroup em que a própria
+//!    correção está (quem já a limitou continua valendo);
+//! 2. `systemd-run --user --scope -p MemoryMax= -p TasksMax=`, num laptop
+//!    com sessão do systemd (o cgroup v2 que o usuário pode criar);
+//! 3. `prlimit` (`RLIMIT_AS`, `RLIMIT_NPROC`), o último recurso: limita a
+//!    memória *reservada* (maior que a usada) e conta os processos de todo
+//!    o usuário, não só os da caixa. Como root, `RLIMIT_NPROC` não vale.
+//!
+//! [`Sandbox`]: super::Sandbox
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// A memória de uma caixa: o `rustc` compilando o `tcp-echo` usa algumas
+/// centenas de MiB, e os testes bem menos; 2 GiB deixam folga e, com 2 a 4
+/// caixas ao mesmo tempo, ainda cabem num laptop de 8 GiB.
+pub const MEMORY: u64 = 2 << 30;
+
+/// Os processos (e threads: o kernel conta as duas coisas juntas) de uma
+/// caixa: o teste mais pesado (exercício 5) sobe 64 threads de uma vez, e o
+/// cargo com o `rustc` usa algumas dezenas. Um `fork` sem fim para aqui.
+pub const PROCESSES: u64 = 512;
+
+/// Com o `prlimit`, o teto é da memória reservada (`RLIMIT_AS`), que é bem
+/// maior que a usada (cada thread reserva a sua pilha inteira).
+const ADDRESS_SPACE: u64 = 4 * MEMORY;
+
+/// Como os limites são postos.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Limiter {
+    /// cgroup v2 direto (root): a pasta em que as caixas são criadas.
+    CgroupV2(PathBuf),
+    /// cgroup v1 direto (root): as pastas dos controladores `pids` e
+    /// `memory` em que as caixas são criadas.
+    CgroupV1 {
+        /// Em `/sys/fs/cgroup/pids/...`.
+        pids: PathBuf,
+        /// Em `/sys/fs/cgroup/memory/...`.
+        memory: PathBuf,
+    },
+    /// `systemd-run --user --scope`.
+    Systemd,
+    /// `prlimit --as --nproc`.
+    Prlimit,
+    /// Nenhum (nem cgroup, nem systemd, nem prlimit).
+    Nothing,
+}
+
+/// Um cgroup criado para um comando, apagado no fim.
+#[derive(Debug)]
+pub struct Group {
+    /// As pastas (uma no v2; `pids` e `memory` no v1).
+    dirs: Vec<PathBuf>,
+}
+
+/// Numera os cgroups criados por este processo.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+impl Limiter {
+    /// O mais forte que esta máquina permite (veja o começo do arquivo).
+    pub fn detect() -> Limiter {
+        if is_root() {
+            if let Some(limiter) = cgroup_v2().or_else(cgroup_v1) {
+                return limiter;
+            }
+        }
+        if systemd_works() {
+            return Limiter::Systemd;
+        }
+        if Command::new("prlimit")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return Limiter::Prlimit;
+        }
+        Limiter::Nothing
+    }
+
+    /// Uma frase para o professor: o que limita cada caixa.
+    pub fn describe(&self) -> String {
+        let caps = format!(
+            "{} MiB de memória e {PROCESSES} processos por caixa",
+            MEMORY >> 20
+        );
+        match self {
+            Limiter::CgroupV2(dir) => format!("limites: cgroup v2 em {} ({caps})", dir.display()),
+            Limiter::CgroupV1 { pids, .. } => {
+                format!("limites: cgroup v1 em {} ({caps})", pids.display())
+            }
+            Limiter::Systemd => format!("limites: systemd-run --user --scope ({caps})"),
+            Limiter::Prlimit => format!(
+                "limites: prlimit ({} MiB de memória reservada{}; sem cgroup, um fork sem \
+                 fim ainda pesa na máquina)",
+                ADDRESS_SPACE >> 20,
+                if is_root() {
+                    "; como root, o limite de processos não vale"
+                } else {
+                    " e processos contados por usuário"
+                }
+            ),
+            Limiter::Nothing => "limites: NENHUM (sem cgroup, systemd-run nem prlimit): \
+                 uma entrega pode esgotar a memória ou os processos da máquina"
+                .into(),
+        }
+    }
+
+    /// `program args...` com os limites: o comando a rodar e o cgroup a
+    /// apagar depois (com [`Group::finish`]).
+    pub fn wrap(&self, program: OsString, args: Vec<OsString>) -> (Command, Option<Group>) {
+        let mut words: Vec<OsString> = Vec::new();
+        let mut group = None;
+        match self {
+            Limiter::CgroupV2(parent) => {
+                if let Some(made) = Group::create(&[(parent, "memory.max", "pids.max")]) {
+                    group = Some(made);
+                }
+            }
+            Limiter::CgroupV1 { pids, memory } => {
+                if let Some(made) = Group::create(&[
+                    (pids, "", "pids.max"),
+                    (memory, "memory.limit_in_bytes", ""),
+                ]) {
+                    group = Some(made);
+                }
+            }
+            Limiter::Systemd => words.extend(
+                [
+                    "systemd-run",
+                    "--user",
+                    "--scope",
+                    "--quiet",
+                    "--collect",
+                    "-p",
+                    &format!("MemoryMax={MEMORY}"),
+                    "-p",
+                    &format!("TasksMax={PROCESSES}"),
+                    "--",
+                ]
+                .map(OsString::from),
+            ),
+            Limiter::Prlimit => words.extend(
+                [
+                    "prlimit",
+                    &format!("--as={ADDRESS_SPACE}"),
+                    &format!("--nproc={PROCESSES}"),
+                    "--",
+                ]
+                .map(OsString::from),
+            ),
+            Limiter::Nothing => {}
+        }
+        if let Some(group) = &group {
+            // Um `sh` entra no cgroup e vira o comando (`exec`): tudo o que
+            // ele criar nasce lá dentro.
+            words.extend(
+                [
+                    "sh",
+                    "-c",
+                    "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; \
+                     shift; exec \"$@\"",
+                    "sh",
+                ]
+                .map(OsString::from),
+            );
+            words.extend(
+                group
+                    .dirs
+                    .iter()
+                    .map(|d| d.join("cgroup.procs").into_os_string()),
+            );
+            words.push("--".into());
+        }
+        words.push(program);
+        words.extend(args);
+        let mut command = Command::new(&words[0]);
+        command.args(&words[1..]);
+        (command, group)
+    }
+}
+
+impl Group {
+    /// Cria uma pasta em cada `(mãe, arquivo da memória, arquivo dos
+    /// processos)` e escreve os tetos; `None` se não deu.
+    fn create(parents: &[(&PathBuf, &str, &str)]) -> Option<Group> {
+        let name = format!(
+            "caixa-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut group = Group { dirs: Vec::new() };
+        for (parent, memory, pids) in parents {
+            let dir = parent.join(&name);
+            fs::create_dir(&dir).ok()?;
+            group.dirs.push(dir.clone());
+            if !memory.is_empty() {
+                fs::write(dir.join(memory), MEMORY.to_string()).ok()?;
+            }
+            if !pids.is_empty() {
+                fs::write(dir.join(pids), PROCESSES.to_string()).ok()?;
+            }
+        }
+        Some(group)
+    }
+
+    /// Mata o que sobrou no cgroup, diz se algum teto foi atingido e apaga
+    /// as pastas.
+    pub fn finish(self) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for dir in &self.dirs {
+            // No v2, `cgroup.kill` mata tudo de uma vez; no v1, um por um,
+            // até não sobrar ninguém (um fork pode estar no meio).
+            let _ = fs::write(dir.join("cgroup.kill"), "1");
+            loop {
+                let procs = fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+                let pids: Vec<i32> = procs.lines().filter_map(|l| l.parse().ok()).collect();
+                if pids.is_empty() || Instant::now() >= deadline {
+                    break;
+                }
+                for pid in pids {
+                    kill(pid);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let mut hit = Vec::new();
+        for dir in &self.dirs {
+            let events = |file: &str, key: &str| -> u64 {
+                fs::read_to_string(dir.join(file))
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(key)?.trim().parse().ok())
+                    .next()
+                    .unwrap_or(0)
+            };
+            if events("pids.events", "max ") > 0 {
+                hit.push(format!("o limite de {PROCESSES} processos"));
+            }
+            if events("memory.events", "oom_kill ") > 0
+                || events("memory.oom_control", "oom_kill ") > 0
+            {
+                hit.push(format!("o limite de {} MiB de memória", MEMORY >> 20));
+            }
+        }
+        for dir in &self.dirs {
+            // O kernel só apaga a pasta quando o último processo saiu de vez.
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while fs::remove_dir(dir).is_err() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        (!hit.is_empty()).then(|| format!("atingiu {}", hit.join(" e ")))
+    }
+}
+
+/// O cgroup v2 em que este processo está, com `memory` e `pids`, onde as
+/// caixas possam ser criadas. O v2 não deixa processos numa pasta cujos
+/// controladores passam para as filhas: a correção se muda para uma folha
+/// (`corretor`) e as caixas ficam ao lado dela.
+fn cgroup_v2() -> Option<Limiter> {
+    let mount = Path::new("/sys/fs/cgroup");
+    let controllers = fs::read_to_string(mount.join("cgroup.controllers")).ok()?;
+    if !["memory", "pids"]
+        .iter()
+        .all(|c| controllers.split_whitespace().any(|w| w == *c))
+    {
+        return None;
+    }
+    let own = fs::read_to_string("/proc/self/cgroup").ok()?;
+    let relative = own.lines().find_map(|l| l.strip_prefix("0::"))?;
+    let here = mount.join(relative.trim_start_matches('/'));
+    let parent = here.join(format!("avaliacao-{}", std::process::id()));
+    let enable = |dir: &Path| fs::write(dir.join("cgroup.subtree_control"), "+memory +pids");
+    if enable(&here).is_err() {
+        let leaf = here.join(format!("corretor-{}", std::process::id()));
+        fs::create_dir_all(&leaf).ok()?;
+        fs::write(leaf.join("cgroup.procs"), std::process::id().to_string()).ok()?;
+        enable(&here).ok()?;
+    }
+    fs::create_dir_all(&parent).ok()?;
+    enable(&parent).ok()?;
+    Some(Limiter::CgroupV2(parent))
+}
+
+/// Os cgroups v1 (`pids` e `memory`) em que este processo está.
+fn cgroup_v1() -> Option<Limiter> {
+    let own = fs::read_to_string("/proc/self/cgroup").ok()?;
+    let place = |controller: &str| -> Option<PathBuf> {
+        let relative = own.lines().find_map(|l| {
+            let (_, rest) = l.split_once(':')?;
+            let (names, path) = rest.split_once(':')?;
+            names.split(',').any(|n| n == controller).then_some(path)
+        })?;
+        let dir = Path::new("/sys/fs/cgroup")
+            .join(controller)
+            .join(relative.trim_start_matches('/'));
+        let probe = dir.join(format!("avaliacao-sonda-{}", std::process::id()));
+        fs::create_dir(&probe).ok()?;
+        let _ = fs::remove_dir(&probe);
+        Some(dir)
+    };
+    Some(Limiter::CgroupV1 {
+        pids: place("pids")?,
+        memory: place("memory")?,
+    })
+}
+
+/// O `systemd-run --user` funciona aqui (há uma sessão do systemd)?
+fn systemd_works() -> bool {
+    Command::new("systemd-run")
+        .args([
+            "--user",
+            "--scope",
+            "--quiet",
+            "--collect",
+            "-p",
+            "MemoryMax=64M",
+            "-p",
+            "TasksMax=16",
+            "--",
+            "true",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A correção roda como root?
+pub fn is_root() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid só lê um número do processo; nunca falha.
+        unsafe { libc::geteuid() == 0 }
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+fn kill(pid: i32) {
+    #[cfg(unix)]
+    if pid > 1 {
+        // SAFETY: só manda um sinal a um processo do cgroup que criamos.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn o_comando_entra_no_cgroup_e_o_cgroup_some() {
+        let limiter = Limiter::detect();
+        let (Limiter::CgroupV1 { .. } | Limiter::CgroupV2(_)) = &limiter else {
+            eprintln!(
+                "NÃO RODOU: sem cgroup criável aqui ({})",
+                limiter.describe()
+            );
+            return;
+        };
+        // Um número inofensivo de processos: 20 `sleep` cabem, e o teto dos
+        // processos aparece no cgroup.
+        let (mut command, group) = limiter.wrap(
+            "sh".into(),
+            vec![
+                "-c".into(),
+                "cat /proc/self/cgroup; for i in $(seq 20); do sleep 30 >/dev/null & done; echo ok"
+                    .into(),
+            ],
+        );
+        let group = group.expect("o cgroup foi criado");
+        let dirs = group.dirs.clone();
+        let max = fs::read_to_string(dirs[0].join("pids.max"))
+            .or_else(|_| fs::read_to_string(dirs[dirs.len() - 1].join("pids.max")))
+            .unwrap();
+        assert_eq!(max.trim(), PROCESSES.to_string());
+        let output = command.stderr(Stdio::inherit()).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("caixa-"), "{text}");
+        assert!(text.ends_with("ok\n"), "{text}");
+        assert_eq!(group.finish(), None, "20 processos não batem no teto");
+        for dir in dirs {
+            assert!(!dir.exists(), "{} ficou", dir.display());
+        }
+    }
+}
