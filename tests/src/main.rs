@@ -205,12 +205,18 @@ fn grade_class(
         }
     };
     let progress = |line: &str| eprintln!("{line}");
+    progress(&sandbox.limits());
     let grader = notas::Grader::prepare(&reference, &work, exercises, sandbox, limits, &progress)?;
     eprintln!(
         "corrigindo {} entrega(s), {parallel} de cada vez...",
         chosen.len()
     );
-    notas::turma::grade_all(&grader, &chosen, parallel, &progress)?;
+    let output = notas::turma::Output {
+        folder,
+        everyone: &submissions,
+        style,
+    };
+    notas::turma::grade_all(&grader, &chosen, parallel, &progress, output)?;
     let grades = notas::turma::load_all(&grader, &submissions)?;
     print!("{}", notas::table(&grader.exercises, &grades));
     let csv = notas::turma::write_reports(folder, &grader, &grades, style)?;
