@@ -164,6 +164,19 @@ impl Sandbox {
             &[],
             Duration::from_secs(20),
         );
+        // E a caixa dos testes (só leitura; como root, como nobody).
+        let probe = match probe {
+            Ok(run) if run.success() => sandbox.run_tests(
+                &empty,
+                &empty,
+                "",
+                "true",
+                &[],
+                &[],
+                Duration::from_secs(20),
+            ),
+            other => other,
+        };
         let _ = std::fs::remove_dir_all(&empty);
         match probe {
             Ok(run) if run.success() => Ok(sandbox),

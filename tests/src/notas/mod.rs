@@ -894,7 +894,10 @@ fn unsafe_error(output: &str, krate: &str) -> Option<String> {
         let mut block = lines[index + 1..]
             .iter()
             .take_while(|l| !l.starts_with("error") && !l.starts_with("warning"));
-        if line.contains("unsafe_code") || block.any(|l| l.contains("unsafe_code")) {
+        // O rustc escreve `unsafe_code`; o cargo, que passa o `forbid` do
+        // `Cargo.toml`, `-F unsafe-code`.
+        let lint = |l: &str| l.contains("unsafe_code") || l.contains("unsafe-code");
+        if lint(line) || block.any(|l| lint(l)) {
             let message = line.split_once(": ").map_or(*line, |(_, m)| m);
             return Some(format!("código `unsafe` não é aceito ({place}: {message})"));
         }
@@ -1050,7 +1053,7 @@ mod tests {
 
     #[test]
     fn unsafe_e_um_erro_de_compilacao() {
-        let output = "error: declaration of a static with `link_section`\n --> common/src/lib.rs:8:1\n  |\n  = note: requested on the command line with `-F unsafe_code`\n\nerror: usage of an `unsafe` block\n --> common/src/lib.rs:14:14\nerror: could not compile `common` (lib) due to 2 previous errors\n";
+        let output = "error: declaration of a static with `link_section`\n --> common/src/lib.rs:8:1\n  |\n  = note: requested on the command line with `-F unsafe-code`\n\nerror: usage of an `unsafe` block\n --> common/src/lib.rs:14:14\nerror: could not compile `common` (lib) due to 2 previous errors\n";
         assert_eq!(
             unsafe_error(output, "common").as_deref(),
             Some(
