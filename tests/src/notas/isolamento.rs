@@ -283,10 +283,7 @@ impl Sandbox {
         // Só execução (`--x--x--x`): quem roda um programa que não pode ler
         // vira um processo "não inspecionável" (o kernel não deixa outro
         // processo do mesmo usuário abrir /proc/PID/fd, mem, nem usar ptrace).
-        if let Some(inside) = Path::new(program)
-            .strip_prefix(self.target_path(target))
-            .ok()
-        {
+        if let Ok(inside) = Path::new(program).strip_prefix(self.target_path(target)) {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;

@@ -459,7 +459,7 @@ impl Grader {
             let work_on = &work_on;
             for _ in 0..EXERCISES_AT_ONCE {
                 if std::thread::Builder::new()
-                    .spawn_scoped(scope, move || work_on())
+                    .spawn_scoped(scope, work_on)
                     .is_err()
                 {
                     break;
