@@ -307,10 +307,10 @@ impl Group {
     }
 }
 
-/// O cgroup v2 em que este processo está, com `memory` e `pids`, onde as
-/// caixas possam ser criadas. O v2 não deixa processos numa pasta cujos
-/// controladores passam para as filhas: a correção se muda para uma folha
-/// (`corretor`) e as caixas ficam ao lado dela.
+/// Um cgroup v2 com `memory` e `pids` onde as caixas possam ser criadas:
+/// de preferência dentro do cgroup em que este processo está; se não der
+/// (o v2 não deixa ligar controladores numa pasta que tem processos, e os
+/// outros processos dela não são nossos), na raiz da hierarquia.
 fn cgroup_v2() -> Option<Limiter> {
     let mount = Path::new("/sys/fs/cgroup");
     let controllers = fs::read_to_string(mount.join("cgroup.controllers")).ok()?;
@@ -323,17 +323,35 @@ fn cgroup_v2() -> Option<Limiter> {
     let own = fs::read_to_string("/proc/self/cgroup").ok()?;
     let relative = own.lines().find_map(|l| l.strip_prefix("0::"))?;
     let here = mount.join(relative.trim_start_matches('/'));
-    let parent = here.join(format!("avaliacao-{}", std::process::id()));
-    let enable = |dir: &Path| fs::write(dir.join("cgroup.subtree_control"), "+memory +pids");
-    if enable(&here).is_err() {
-        let leaf = here.join(format!("corretor-{}", std::process::id()));
-        fs::create_dir_all(&leaf).ok()?;
-        fs::write(leaf.join("cgroup.procs"), std::process::id().to_string()).ok()?;
-        enable(&here).ok()?;
-    }
+    let enable =
+        |dir: &Path| fs::write(dir.join("cgroup.subtree_control"), "+memory +pids").is_ok();
+    let id = std::process::id();
+    // Dentro do nosso: a correção se muda para uma folha (`corretor-PID`),
+    // e as caixas ficam ao lado dela.
+    let inside = || -> Option<PathBuf> {
+        if !enable(&here) {
+            let leaf = here.join(format!("corretor-{id}"));
+            fs::create_dir_all(&leaf).ok()?;
+            fs::write(leaf.join("cgroup.procs"), id.to_string()).ok()?;
+            if !enable(&here) {
+                // Devolve a correção ao lugar dela.
+                let _ = fs::write(here.join("cgroup.procs"), id.to_string());
+                let _ = fs::remove_dir(&leaf);
+                return None;
+            }
+        }
+        Some(here.clone())
+    };
+    let root = || enable(mount).then(|| mount.to_path_buf());
+    let base = inside().or_else(root)?;
+    let parent = base.join(format!("avaliacao-{id}"));
     fs::create_dir_all(&parent).ok()?;
-    enable(&parent).ok()?;
-    Some(Limiter::CgroupV2(parent))
+    if enable(&parent) {
+        Some(Limiter::CgroupV2(parent))
+    } else {
+        let _ = fs::remove_dir(&parent);
+        None
+    }
 }
 
 /// Os cgroups v1 (`pids` e `memory`) em que este processo está.
@@ -407,6 +425,47 @@ fn kill(pid: i32) {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sem_cgroup_o_prlimit_poe_os_tetos() {
+        if !Command::new("prlimit")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "a CI tem o prlimit (util-linux)"
+            );
+            eprintln!("NÃO RODOU: sem prlimit nesta máquina");
+            return;
+        }
+        let (mut command, group) = Limiter::Prlimit.wrap_sized(
+            "sh".into(),
+            vec!["-c".into(), "cat /proc/self/limits".into()],
+            256 << 20,
+            77,
+        );
+        assert!(group.is_none());
+        let output = command.output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        let limit = |name: &str| -> Vec<String> {
+            let line = text.lines().find(|l| l.starts_with(name)).unwrap_or("");
+            line[name.len()..]
+                .split_whitespace()
+                .take(2)
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(limit("Max processes"), ["77", "77"], "{text}");
+        // A memória reservada: 4 vezes a usada.
+        let bytes = (4u64 * 256 << 20).to_string();
+        assert_eq!(
+            limit("Max address space"),
+            [bytes.as_str(), bytes.as_str()],
+            "{text}"
+        );
+    }
 
     #[test]
     fn o_comando_entra_no_cgroup_e_o_cgroup_some() {
