@@ -458,8 +458,8 @@ mod tests {
                 .collect()
         };
         assert_eq!(limit("Max processes"), ["77", "77"], "{text}");
-        // A memória reservada: 4 vezes a usada.
-        let bytes = (4u64 * 256 << 20).to_string();
+        // A memória reservada: 4 vezes a usada (4 × 256 MiB).
+        let bytes = (4u64 << 28).to_string();
         assert_eq!(
             limit("Max address space"),
             [bytes.as_str(), bytes.as_str()],
