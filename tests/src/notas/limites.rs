@@ -13,7 +13,8 @@
 //!    com sessão do systemd (o cgroup v2 que o usuário pode criar);
 //! 3. `prlimit` (`RLIMIT_AS`, `RLIMIT_NPROC`), o último recurso: limita a
 //!    memória *reservada* (maior que a usada) e conta os processos de todo
-//!    o usuário, não só os da caixa. Como root, `RLIMIT_NPROC` não vale.
+//!    o usuário, não só os da caixa (o teto é o que ele já tem mais os da
+//!    caixa). Como root, `RLIMIT_NPROC` não vale.
 //!
 //! [`Sandbox`]: super::Sandbox
 
@@ -181,6 +182,8 @@ impl Limiter {
                     &format!("MemoryMax={memory}"),
                     "-p",
                     &format!("TasksMax={processes}"),
+                    "-p",
+                    "MemorySwapMax=0",
                     "--",
                 ]
                 .map(OsString::from),
@@ -189,7 +192,10 @@ impl Limiter {
                 [
                     "prlimit",
                     &format!("--as={}", 4 * memory),
-                    &format!("--nproc={processes}"),
+                    // O RLIMIT_NPROC conta todos os processos e threads do
+                    // usuário (um navegador aberto tem centenas): o teto é
+                    // o que já existe mais os da caixa.
+                    &format!("--nproc={}", own_tasks() + processes),
                     "--",
                 ]
                 .map(OsString::from),
@@ -244,6 +250,13 @@ impl Group {
             group.dirs.push(dir.clone());
             if !memory.is_empty() {
                 fs::write(dir.join(memory), caps.0.to_string()).ok()?;
+                // Sem ir para a swap (onde houver): o teto é de memória
+                // mesmo, e uma bomba não deixa a máquina lenta trocando
+                // páginas. Nem todo kernel tem esses arquivos.
+                let _ = match *memory {
+                    "memory.max" => fs::write(dir.join("memory.swap.max"), "0"),
+                    _ => fs::write(dir.join("memory.memsw.limit_in_bytes"), caps.0.to_string()),
+                };
             }
             if !pids.is_empty() {
                 fs::write(dir.join(pids), caps.1.to_string()).ok()?;
@@ -389,6 +402,8 @@ fn systemd_works() -> bool {
             "MemoryMax=64M",
             "-p",
             "TasksMax=16",
+            "-p",
+            "MemorySwapMax=0",
             "--",
             "true",
         ])
@@ -397,6 +412,33 @@ fn systemd_works() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Quantas threads (o kernel conta processos e threads juntos) o usuário
+/// desta correção tem agora.
+fn own_tasks() -> u64 {
+    let Ok(mine) = fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
+    let uid = |status: &str| -> Option<String> {
+        let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+        line.split_whitespace().nth(1).map(String::from)
+    };
+    let Some(me) = uid(&mine) else {
+        return 0;
+    };
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| fs::read_to_string(e.path().join("status")).ok())
+        .filter(|status| uid(status).as_deref() == Some(me.as_str()))
+        .filter_map(|status| {
+            let line = status.lines().find(|l| l.starts_with("Threads:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .sum()
 }
 
 /// A correção roda como root?
@@ -457,7 +499,16 @@ mod tests {
                 .map(String::from)
                 .collect()
         };
-        assert_eq!(limit("Max processes"), ["77", "77"], "{text}");
+        // Os processos: os que o usuário já tem, mais os 77 da caixa.
+        let processes: Vec<u64> = limit("Max processes")
+            .iter()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert_eq!(processes[0], processes[1], "{text}");
+        assert!(
+            processes[0] > 77 && processes[0] < 77 + own_tasks() + 100,
+            "{text}"
+        );
         // A memória reservada: 4 vezes a usada (4 × 256 MiB).
         let bytes = (4u64 << 28).to_string();
         assert_eq!(
