@@ -454,10 +454,11 @@ impl Grader {
             }
         };
         std::thread::scope(|scope| {
-            // Sem conseguir criar uma thread (a máquina no limite), a
-            // correção não para: o que faltar roda nesta mesma thread.
+            // Esta thread é uma das EXERCISES_AT_ONCE. Sem conseguir criar
+            // as outras (a máquina no limite), a correção não para: o que
+            // faltar roda nesta mesma.
             let work_on = &work_on;
-            for _ in 0..EXERCISES_AT_ONCE {
+            for _ in 1..EXERCISES_AT_ONCE {
                 if std::thread::Builder::new()
                     .spawn_scoped(scope, work_on)
                     .is_err()
