@@ -153,7 +153,14 @@ impl Sandbox {
         };
         // Uma caixa vazia, para saber se o sistema permite (alguns desligam
         // os user namespaces).
-        let empty = std::env::temp_dir().join(format!("avaliacao-sonda-{}", std::process::id()));
+        // Um nome por sonda (duas caixas criadas ao mesmo tempo, nos testes,
+        // não apagam a pasta uma da outra).
+        static PROBES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let empty = std::env::temp_dir().join(format!(
+            "avaliacao-sonda-{}-{}",
+            std::process::id(),
+            PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&empty).map_err(|e| format!("{}: {e}", empty.display()))?;
         let probe = sandbox.run(
             &empty,
@@ -801,10 +808,13 @@ mod tests {
 
     #[test]
     fn nos_testes_ninguem_escreve_no_relatorio_nem_fora_do_tmp() {
-        let Ok(sandbox) = Sandbox::isolated() else {
-            assert!(std::env::var_os("CI").is_none(), "a CI tem o bubblewrap");
-            eprintln!("NÃO RODOU: sem bubblewrap nesta máquina");
-            return;
+        let sandbox = match Sandbox::isolated() {
+            Ok(sandbox) => sandbox,
+            Err(err) => {
+                assert!(std::env::var_os("CI").is_none(), "na CI: {err}");
+                eprintln!("NÃO RODOU: {err}");
+                return;
+            }
         };
         let dir = std::env::temp_dir().join(format!("caixa-testes-{}", std::process::id()));
         let (work, target) = (dir.join("entrega"), dir.join("alvo"));
@@ -842,9 +852,13 @@ mod tests {
 
     #[test]
     fn na_caixa_nada_sobra_e_a_rede_e_so_a_loopback() {
-        let Ok(sandbox) = Sandbox::isolated() else {
-            eprintln!("NÃO RODOU: sem bubblewrap nesta máquina");
-            return;
+        let sandbox = match Sandbox::isolated() {
+            Ok(sandbox) => sandbox,
+            Err(err) => {
+                assert!(std::env::var_os("CI").is_none(), "na CI: {err}");
+                eprintln!("NÃO RODOU: {err}");
+                return;
+            }
         };
         let dir = std::env::temp_dir().join(format!("caixa-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
