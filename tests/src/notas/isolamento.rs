@@ -18,7 +18,7 @@
 //!   saída dele por `/proc/PID/fd`) e como PID 1 da caixa (nenhum processo
 //!   inspecionável segura essa saída); como root, os testes rodam como o
 //!   usuário `nobody`, porque o root abre o `/proc` de qualquer um;
-//! - memória e processos limitados por caixa ([`limites`](super::limites));
+//! - memória e processos limitados por caixa ([`super::limites`]);
 //! - sem ver o `$HOME` do professor, a solução de referência nem as outras
 //!   entregas; ambiente mínimo (nenhuma variável do professor passa).
 //!

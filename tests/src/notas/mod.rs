@@ -8,9 +8,11 @@
 //!    resto (manifestos, `Cargo.lock`, `.cargo/`, `build.rs`, testes) vem
 //!    do kit gerado da referência;
 //! 3. [`isolamento`]: compila e roda cada exercício numa caixa de areia
-//!    (bubblewrap), com tempo-limite e sem deixar processo vivo;
+//!    (bubblewrap), com tempo-limite, tetos de memória e de processos
+//!    ([`limites`]) e sem deixar processo vivo;
 //! 4. [`relatorio`]: lê o relatório do harness de testes (um teste só passa
-//!    quando o harness diz, pelo nome);
+//!    quando o harness diz, pelo nome) e confere que ele é mesmo do harness
+//!    (o que não confere fica para "revisar à mão");
 //! 5. [`pontos`]: divide os pontos de cada exercício entre os testes dele;
 //! 6. [`tabela`] e [`devolutiva`]: escrevem a tabela, o CSV e a devolutiva
 //!    de cada aluno.
