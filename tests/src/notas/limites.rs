@@ -92,6 +92,14 @@ impl Limiter {
     pub fn detect() -> Limiter {
         if is_root() {
             if let Some(limiter) = cgroup_v2().or_else(cgroup_v1) {
+                match &limiter {
+                    Limiter::CgroupV2(parent) => sweep(parent),
+                    Limiter::CgroupV1 { pids, memory } => {
+                        sweep(pids);
+                        sweep(memory);
+                    }
+                    _ => {}
+                }
                 return limiter;
             }
         }
@@ -317,6 +325,28 @@ impl Group {
             }
         }
         (!hit.is_empty()).then(|| format!("atingiu {}", hit.join(" e ")))
+    }
+}
+
+/// Apaga os cgroups vazios de caixas de uma correção que não está mais
+/// rodando (interrompida com Ctrl+C, por exemplo: `caixa-PID-N`, e o
+/// processo PID não existe mais).
+fn sweep(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("caixa-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            // Só sai se estiver vazio: um cgroup com processos fica.
+            let _ = fs::remove_dir(entry.path());
+        }
     }
 }
 
