@@ -328,23 +328,34 @@ impl Group {
     }
 }
 
-/// Apaga os cgroups vazios de caixas de uma correção que não está mais
-/// rodando (interrompida com Ctrl+C, por exemplo: `caixa-PID-N`, e o
-/// processo PID não existe mais).
+/// Apaga os cgroups vazios de uma correção que não está mais rodando
+/// (interrompida com Ctrl+C, por exemplo): `caixa-PID-N` e, no v2,
+/// `avaliacao-PID` e `corretor-PID`, quando o processo PID não existe mais.
 fn sweep(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix("caixa-")
+        let pid = ["caixa-", "avaliacao-", "corretor-"]
+            .iter()
+            .find_map(|prefix| name.strip_prefix(prefix))
             .and_then(|rest| rest.split('-').next())
-        else {
+            .filter(|pid| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()));
+        let Some(pid) = pid else {
             continue;
         };
-        if !Path::new("/proc").join(pid).exists() {
-            // Só sai se estiver vazio: um cgroup com processos fica.
+        // Com mais de um minuto: um PID de outro namespace (outra correção
+        // na mesma máquina) não aparece no nosso /proc, e a caixa dela pode
+        // estar vazia por um instante, logo depois de criada.
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > Duration::from_secs(60)));
+        if old && !Path::new("/proc").join(pid).exists() {
+            // As caixas de dentro primeiro; só sai o que estiver vazio (um
+            // cgroup com processos fica).
+            sweep(&entry.path());
             let _ = fs::remove_dir(entry.path());
         }
     }
@@ -387,6 +398,7 @@ fn cgroup_v2() -> Option<Limiter> {
     };
     let root = || enable(mount).then(|| mount.to_path_buf());
     let base = inside().or_else(root)?;
+    sweep(&base);
     let parent = base.join(format!("avaliacao-{id}"));
     fs::create_dir_all(&parent).ok()?;
     if enable(&parent) {
