@@ -80,6 +80,10 @@ pub fn build_programs(what: &str) -> PathBuf {
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(workspace_root())
+        // Nenhum processo filho herda a saída padrão do harness: ela é o
+        // relatório dos testes, que a correção lê (o cargo só escreve na de
+        // erro).
+        .stdout(Stdio::null())
         .status()
         .expect("não foi possível rodar o cargo para compilar os programas");
     assert!(
