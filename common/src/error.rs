@@ -76,6 +76,7 @@ pub fn describe(err: &io::Error) -> String {
         TimedOut | WouldBlock => "tempo esgotado: o outro lado não respondeu a tempo",
         NotConnected => "o socket não está conectado",
         UnexpectedEof => "a conexão terminou antes do esperado",
+        OutOfMemory => "sem memória: o sistema não tem a memória pedida (veja `ulimit -v`)",
         _ => match exhausted(err) {
             Some(text) => text,
             None => return format!("erro do sistema: {err}"),

@@ -20,6 +20,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -29,7 +30,7 @@ use common::log::OncePerSecond;
 use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
 
-use crate::threads::{IDLE_THREAD_TIMEOUT, Pool};
+use crate::threads::{IDLE_THREAD_TIMEOUT, Pool, Seat};
 
 /// O que o servidor precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -57,12 +58,24 @@ struct Shared {
     pool: Pool,
     /// O aviso de erro no `accept`, no máximo um por segundo.
     accept_failed: OncePerSecond,
+    /// Quem atende cada conexão: [`serve`]. Os testes põem no lugar um que
+    /// entra em pânico, como o `todo!()` do exercício 3 no kit.
+    serve: fn(TcpStream, SocketAddr, Duration),
 }
 
 /// Quanto tempo, no total, um cliente recusado (acima de `--max-conexoes`)
 /// pode ocupar uma thread: o bastante para o aviso sair e o cliente fechar
 /// do lado dele, pouco para uma fila de recusados não travar o servidor.
 pub const REFUSAL_TIME: Duration = Duration::from_millis(200);
+
+/// Quanta memória livre o servidor exige antes de atender mais uma conexão:
+/// 4 MiB. Uma conexão usa perto de 400 KiB (a pilha da thread que toma o
+/// lugar desta no `accept`, o buffer de 64 KiB, as linhas do log); a folga
+/// cobre as threads livres que aceitam conexões ao mesmo tempo. Sem ela, a
+/// última conexão que coubesse deixaria o processo sem memória nem para
+/// escrever uma linha de log, e o Rust aborta o programa inteiro quando uma
+/// alocação falha.
+const MEMORY_MARGIN: usize = 4 * 1024 * 1024;
 
 /// A pausa de uma thread depois de um erro no `accept`. O erro mais comum
 /// em aula é a falta de descritores (`ulimit -n`): a conexão continua na
@@ -97,6 +110,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         active: AtomicUsize::new(0),
         pool: Pool::new(),
         accept_failed: OncePerSecond::new(),
+        serve,
     });
     // As threads livres já esperam a primeira conexão; a thread principal
     // também faz o laço, e nunca termina.
@@ -109,6 +123,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
 /// O laço das notas, feito por várias threads ao mesmo tempo: cada uma espera
 /// uma conexão (`accept`), atende-a do começo ao fim e volta a esperar.
 fn accept_loop(shared: &Arc<Shared>, may_retire: bool) {
+    // A vaga desta thread na contagem volta sozinha se a thread morrer.
+    let _seat = Seat::new(&shared.pool);
     loop {
         // ANCHOR: accept
         let accepted = shared.listener.accept();
@@ -147,16 +163,48 @@ fn spawn_spares(shared: &Arc<Shared>) {
 // ANCHOR: limit
 /// Atende a conexão, se ainda cabe uma; senão, recusa com um aviso.
 fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
-    if !try_admit(&shared.active, shared.max_connections) {
+    let Some(_slot) = Slot::take(&shared.active, shared.max_connections) else {
         refuse(stream, client, shared.max_connections);
+        return;
+    };
+    if !common::memory::fits(MEMORY_MARGIN) {
+        out_of_memory(stream, client);
         return;
     }
     // Esta thread vai ficar ocupada: outra toma o lugar dela no `accept`.
     spawn_spares(shared);
-    serve(stream, client, shared.idle_timeout);
-    shared.active.fetch_sub(1, Ordering::SeqCst);
+    // Um pânico em `serve` (um `todo!()` ainda não feito, um bug) encerra só
+    // esta conexão: sem o `catch_unwind`, ele mataria a thread, e na thread
+    // principal, o servidor inteiro.
+    let served = panic::catch_unwind(AssertUnwindSafe(|| {
+        (shared.serve)(stream, client, shared.idle_timeout);
+    }));
+    if served.is_err() {
+        log_limited!("{client}: o atendimento falhou (o pânico está acima); o servidor segue");
+    }
+    // Aqui `_slot` é destruído, e a vaga volta: nenhum caminho a esquece.
 }
 // ANCHOR_END: limit
+
+/// Uma vaga entre as `--max-conexoes`, enquanto a conexão é atendida. Quando
+/// é destruída (no fim de `handle`, num `return` ou no meio de um pânico), a
+/// vaga volta: é o Rust que chama o `drop`, ninguém precisa lembrar.
+struct Slot<'a> {
+    active: &'a AtomicUsize,
+}
+
+impl<'a> Slot<'a> {
+    /// Ocupa uma vaga, se ainda há (veja [`try_admit`]).
+    fn take(active: &'a AtomicUsize, max: usize) -> Option<Slot<'a>> {
+        try_admit(active, max).then_some(Slot { active })
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 // ANCHOR: try_admit
 /// Soma 1 às conexões ativas (`active`) se ainda está abaixo de `max`, e diz
@@ -195,6 +243,7 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
             common::tcp::close_gently(stream, REFUSAL_TIME);
             // ANCHOR_END: idle
         }
+        Err(err) if err.kind() == io::ErrorKind::OutOfMemory => out_of_memory(stream, client),
         Err(err) => log_limited!(
             "{client}: conexão interrompida: {}",
             common::error::describe(&err)
@@ -211,7 +260,8 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
     // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
-    let mut buffer = vec![0u8; 64 * 1024];
+    // Sem memória, um erro (e não o fim do servidor): veja `common::memory`.
+    let mut buffer = common::memory::buffer(64 * 1024)?;
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;
@@ -233,6 +283,7 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
         total += received.len() as u64;
         // ANCHOR: write
         reply.clear();
+        common::memory::reserve(&mut reply, received.len() + 4)?;
         upper.push(received, &mut reply);
         stream.write_all(&reply)?;
         // ANCHOR_END: write
@@ -261,6 +312,31 @@ fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
     common::tcp::close_gently(stream, REFUSAL_TIME.saturating_sub(started.elapsed()));
 }
 // ANCHOR_END: refuse
+
+/// Faltou memória para atender (um `ulimit -v`, uma máquina cheia): a conexão
+/// recebe um aviso e é fechada, como numa recusa, e o servidor segue com as
+/// outras. O aviso no log sai no máximo uma vez por segundo.
+fn out_of_memory(mut stream: TcpStream, client: SocketAddr) {
+    static WARNING: OncePerSecond = OncePerSecond::new();
+    if let Some(silenced) = WARNING.due() {
+        let repeated = match silenced {
+            0 => String::new(),
+            n => format!(" (mais {n} vezes desde o último aviso)"),
+        };
+        log!(
+            "aviso: sem memória para atender {client}{repeated}; a conexão foi recusada \
+             e as outras seguem atendidas. Para atender mais ao mesmo tempo, dê mais \
+             memória ao servidor (`ulimit -v`) ou diminua --max-conexoes."
+        );
+    }
+    let started = Instant::now();
+    let _ = common::tcp::configure_stream(&stream, Some(REFUSAL_TIME));
+    let _ = writeln!(
+        stream,
+        "ERRO: servidor sem memória; tente de novo mais tarde."
+    );
+    common::tcp::close_gently(stream, REFUSAL_TIME.saturating_sub(started.elapsed()));
+}
 
 // ANCHOR: accept_error
 /// Um erro no `accept` não para o servidor, nem cria threads: as conexões
@@ -301,3 +377,68 @@ fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
 // ANCHOR_END: whole_file
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Um `serve` como o do kit antes do exercício 3: pânico em toda conexão.
+    fn serve_todo(_stream: TcpStream, _client: SocketAddr, _idle: Duration) {
+        todo!("Exercício 3: escreva esta parte (o enunciado está no livro)")
+    }
+
+    #[test]
+    fn panico_em_serve_nao_perde_a_vaga_nem_a_thread() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind na loopback");
+        let address = listener.local_addr().expect("endereço");
+        let max_connections = 2;
+        let shared = Arc::new(Shared {
+            listener,
+            max_connections,
+            idle_timeout: Duration::from_secs(5),
+            active: AtomicUsize::new(0),
+            pool: Pool::new(),
+            accept_failed: OncePerSecond::new(),
+            serve: serve_todo,
+        });
+        // Esta thread faz o papel da principal (a que nunca termina): se um
+        // pânico a matasse, ninguém mais aceitaria conexões.
+        let for_thread = Arc::clone(&shared);
+        let main = thread::spawn(move || {
+            spawn_spares(&for_thread);
+            accept_loop(&for_thread, false);
+        });
+        // Mais conexões que vagas e que threads: se cada pânico perdesse a
+        // vaga, a terceira já seria recusada ("servidor lotado"); se matasse a
+        // thread, depois de 9 ninguém mais responderia.
+        let rounds = 3 * (crate::threads::SPARE_THREADS + 1);
+        for round in 0..rounds {
+            let mut stream = TcpStream::connect(address).expect("connect na loopback");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            let mut answer = Vec::new();
+            let outcome = stream.read_to_end(&mut answer);
+            assert!(
+                outcome.is_ok(),
+                "conexão {round}: o servidor não fechou a conexão ({outcome:?})"
+            );
+            assert!(
+                answer.is_empty(),
+                "conexão {round}: veio {:?}",
+                String::from_utf8_lossy(&answer)
+            );
+        }
+        // O pânico acontece depois do `accept`; a vaga volta logo depois do
+        // fechamento, que o cliente já viu: espera um pouco, com limite.
+        for _ in 0..100 {
+            if shared.active.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(shared.active.load(Ordering::SeqCst), 0);
+        assert!(!main.is_finished(), "o pânico matou a thread principal");
+        assert!(shared.pool.count() <= max_connections + crate::threads::SPARE_THREADS + 1);
+    }
+}

@@ -504,3 +504,88 @@ fn cliente_desiste_de_um_servidor_que_nao_le() {
     );
     holder.join().unwrap();
 }
+
+/// A memória virtual (`VmSize`) do processo `pid`, em bytes.
+fn virtual_memory_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmSize:"))
+        .expect("VmSize");
+    let kib: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("VmSize em KiB");
+    kib * 1024
+}
+
+#[test]
+fn servidor_sem_memoria_recusa_conexoes_e_nao_aborta() {
+    let server = Server::start("tcp-echo", &[]);
+    let pid = server.pid();
+    // O `ulimit -v` de uma máquina apertada: o que o servidor já usa, mais
+    // 24 MiB, bem menos que 200 conexões pedem (cerca de 400 KiB cada).
+    let limit = virtual_memory_of(pid) + 24 * 1024 * 1024;
+    let rlimit = libc::rlimit {
+        rlim_cur: limit,
+        rlim_max: limit,
+    };
+    // SAFETY: prlimit só lê a struct dada, que vive durante a chamada; o
+    // processo é o servidor que este teste iniciou.
+    let set = unsafe {
+        libc::prlimit(
+            pid as libc::pid_t,
+            libc::RLIMIT_AS,
+            &rlimit,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(set, 0, "prlimit: {}", std::io::Error::last_os_error());
+    let refused = "ERRO: servidor sem memória";
+    let mut streams: Vec<TcpStream> = (0..200)
+        .map(|i| connect_and_send(&server, &format!("conexão {i}\n")))
+        .collect();
+    let (mut served, mut without_memory) = (0, 0);
+    for (i, stream) in streams.iter_mut().enumerate() {
+        let expected = format!("CONEXÃO {i}\n");
+        // A resposta certa tem o tamanho da linha enviada; a recusa é maior.
+        let first = read_n(stream, expected.len());
+        if first == expected.as_bytes() {
+            served += 1;
+        } else {
+            assert!(
+                first.starts_with(&refused.as_bytes()[..first.len()]),
+                "conexão {i}: veio {:?}",
+                String::from_utf8_lossy(&first)
+            );
+            without_memory += 1;
+        }
+    }
+    eprintln!("sem memória: {served} conexões atendidas, {without_memory} recusadas");
+    assert!(server.is_alive(), "o servidor abortou sem memória");
+    assert!(served > 0, "nenhuma conexão foi atendida");
+    assert!(without_memory > 0, "o limite de memória não foi atingido");
+    assert!(
+        server.wait_for_log("sem memória"),
+        "o servidor não avisou da falta de memória"
+    );
+    // Em português, uma vez por segundo no máximo: não uma linha por recusa.
+    let warnings = server
+        .log()
+        .iter()
+        .filter(|l| l.contains("aviso: sem memória"))
+        .count();
+    assert!(warnings < without_memory, "{warnings} avisos");
+    // As conexões vão embora: o servidor volta a atender sozinho.
+    drop(streams);
+    let recovered = wait_until(|| {
+        let mut stream = connect_tcp(&server);
+        stream.write_all(b"de volta\n").is_ok() && {
+            let mut reply = vec![0u8; 9];
+            stream.read_exact(&mut reply).is_ok() && reply == b"DE VOLTA\n"
+        }
+    });
+    assert!(recovered, "o servidor não voltou a atender");
+    assert!(server.is_alive());
+}
