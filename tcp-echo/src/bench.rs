@@ -167,6 +167,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     config
         .observe
         .check(config.mode == Mode::Fluxo && config.connections == 1)?;
+    check_memory(config)?;
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let (unit, plan) = progress_of(config);
@@ -190,7 +191,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         };
         let mode = config.mode;
         let worker = thread::Builder::new()
-            .stack_size(256 * 1024)
+            .stack_size(THREAD_STACK)
             .spawn(move || job.run(mode))
             .map_err(|_| {
                 // O erro do sistema (`EAGAIN`) diria "tempo esgotado", que
@@ -223,6 +224,38 @@ pub fn run(config: &Config) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// A pilha de cada thread do bench: 256 KiB, em vez dos 2 MiB do padrão.
+/// Com `--conexoes 10000`, 2 MiB por thread seriam 20 GiB de memória
+/// reservada; as threads do bench usam pouca pilha (as mensagens ficam no heap).
+const THREAD_STACK: usize = 256 * 1024;
+
+/// Confere, antes de começar, se a memória que as conexões vão pedir cabe: a
+/// pilha de cada thread e as mensagens que cada uma guarda ao mesmo tempo.
+/// Sem isto, `--conexoes 2000 --tamanho 1048576` sob um `ulimit -v` de 1 GB
+/// começaria e abortaria no meio ("memory allocation failed"), sem resultado.
+fn check_memory(config: &Config) -> Result<(), Error> {
+    let per_connection = match config.mode {
+        // A mensagem, a resposta, a resposta esperada e a próxima mensagem.
+        Mode::Ping | Mode::UmaPorConexao => 4 * config.size,
+        // A thread que envia, e os pedaços de 64 KiB dos dois lados.
+        Mode::Fluxo => THREAD_STACK + 4 * (64 * 1024 + 26),
+        Mode::Conexoes => 1024,
+    };
+    let needed = config
+        .connections
+        .saturating_mul(THREAD_STACK + per_connection);
+    if common::memory::fits(needed) {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "sem memória: {} no modo {} pedem cerca de {} MiB, e o sistema não tem isso para \
+         este processo (veja `ulimit -v`); tente menos --conexoes ou um --tamanho menor",
+        plural(config.connections, "conexão", "conexões"),
+        config.mode.name(),
+        thousands((needed >> 20) as u64)
+    )))
 }
 
 /// O trabalho de uma conexão (ou de um cliente, no modo uma-por-conexao).
@@ -319,19 +352,22 @@ impl Job {
         // Escreve numa thread e lê nesta: se uma só thread escrevesse tudo
         // antes de ler, os buffers dos dois lados encheriam e tudo pararia.
         // Devolve quantos bytes enviou: menos que `total` se o Ctrl+C parou o envio.
-        let sender = thread::spawn(move || -> io::Result<u64> {
-            let chunk = pattern(0, 64 * 1024 + 26);
-            let mut offset = 0u64;
-            while offset < total && !common::shutdown::interrupted() {
-                let start = (offset % 26) as usize;
-                let len = (total - offset).min(64 * 1024) as usize;
-                writer.write_all(&chunk[start..start + len])?;
-                offset += len as u64;
-                written.store(offset, Ordering::Relaxed);
-            }
-            writer.shutdown(Shutdown::Write)?;
-            Ok(offset)
-        });
+        let sender =
+            thread::Builder::new()
+                .stack_size(THREAD_STACK)
+                .spawn(move || -> io::Result<u64> {
+                    let chunk = pattern(0, 64 * 1024 + 26);
+                    let mut offset = 0u64;
+                    while offset < total && !common::shutdown::interrupted() {
+                        let start = (offset % 26) as usize;
+                        let len = (total - offset).min(64 * 1024) as usize;
+                        writer.write_all(&chunk[start..start + len])?;
+                        offset += len as u64;
+                        written.store(offset, Ordering::Relaxed);
+                    }
+                    writer.shutdown(Shutdown::Write)?;
+                    Ok(offset)
+                })?;
         let expected = pattern(0, 64 * 1024 + 26).to_ascii_uppercase();
         let mut buffer = vec![0u8; 64 * 1024];
         let mut received = 0u64;
