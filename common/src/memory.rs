@@ -12,17 +12,12 @@ use std::io;
 /// não tem a memória.
 pub fn buffer(size: usize) -> io::Result<Vec<u8>> {
     let mut buffer = Vec::new();
-    reserve(&mut buffer, size)?;
+    buffer
+        .try_reserve_exact(size)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
     // Cabe na capacidade já reservada: o `resize` não pede mais memória.
     buffer.resize(size, 0);
     Ok(buffer)
-}
-
-/// Garante espaço para mais `additional` bytes em `vec`, ou devolve o erro
-/// `OutOfMemory`.
-pub fn reserve(vec: &mut Vec<u8>, additional: usize) -> io::Result<()> {
-    vec.try_reserve(additional)
-        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))
 }
 
 /// Confere, antes de começar, se `bytes` cabem na memória que o processo

@@ -189,8 +189,9 @@ pub fn close_gently(stream: TcpStream, limit: Duration) {
 /// sistemas, `None`). Depois de um tempo esgotado,
 /// diz quem parou: se sobrou coisa na fila de envio, o outro lado parou de
 /// **ler** as respostas; se não, ele só parou de mandar.
-// O único `unsafe` dos crates dos capítulos: nem o std nem o socket2 têm
-// essa pergunta, e o `ioctl` do sistema é uma função C.
+// Um dos dois `unsafe` dos crates dos capítulos (o outro é `tcp_info::read`):
+// nem o std nem o socket2 têm essa pergunta, e o `ioctl` do sistema é uma
+// função C.
 #[allow(unsafe_code)]
 pub fn unsent_bytes(stream: &TcpStream) -> Option<usize> {
     #[cfg(target_os = "linux")]

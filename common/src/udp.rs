@@ -131,17 +131,6 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
 }
 // ANCHOR_END: recv_from
 
-/// O `recv_from` voltou sem datagrama porque a espera acabou: o tempo-limite
-/// do socket passou (`WouldBlock` ou `TimedOut`, conforme o sistema), ou um
-/// sinal, como o Ctrl+C que o `ping` e o `bench` tratam, interrompeu a
-/// chamada (`Interrupted`; quem chamou confere se foi o Ctrl+C e para).
-pub fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::Error;
+use common::error::is_timeout;
 
 /// O que o cliente precisa saber, vindo da linha de comando.
 #[derive(Debug)]
@@ -197,13 +198,6 @@ fn receive(mut stream: &TcpStream, sending: &Sending) -> Result<u64, Error> {
 
 fn failed(action: &str, err: &io::Error) -> Error {
     Error::io(format!("não foi possível {action}"), err)
-}
-
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// Mostra os bytes como vieram; diz se a saída ainda está aberta.

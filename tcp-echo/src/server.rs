@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::error::is_timeout;
 use common::log::OncePerSecond;
 use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
@@ -67,15 +68,6 @@ struct Shared {
 /// pode ocupar uma thread: o bastante para o aviso sair e o cliente fechar
 /// do lado dele, pouco para uma fila de recusados não travar o servidor.
 pub const REFUSAL_TIME: Duration = Duration::from_millis(200);
-
-/// Quanta memória livre o servidor exige antes de atender mais uma conexão:
-/// 4 MiB. Uma conexão usa perto de 400 KiB (a pilha da thread que toma o
-/// lugar desta no `accept`, o buffer de 64 KiB, as linhas do log); a folga
-/// cobre as threads livres que aceitam conexões ao mesmo tempo. Sem ela, a
-/// última conexão que coubesse deixaria o processo sem memória nem para
-/// escrever uma linha de log, e o Rust aborta o programa inteiro quando uma
-/// alocação falha.
-const MEMORY_MARGIN: usize = 4 * 1024 * 1024;
 
 /// A pausa de uma thread depois de um erro no `accept`. O erro mais comum
 /// em aula é a falta de descritores (`ulimit -n`): a conexão continua na
@@ -186,6 +178,7 @@ fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
 }
 // ANCHOR_END: limit
 
+// ANCHOR: slot
 /// Uma vaga entre as `--max-conexoes`, enquanto a conexão é atendida. Quando
 /// é destruída (no fim de `handle`, num `return` ou no meio de um pânico), a
 /// vaga volta: é o Rust que chama o `drop`, ninguém precisa lembrar.
@@ -205,6 +198,7 @@ impl Drop for Slot<'_> {
         self.active.fetch_sub(1, Ordering::SeqCst);
     }
 }
+// ANCHOR_END: slot
 
 // ANCHOR: try_admit
 /// Soma 1 às conexões ativas (`active`) se ainda está abaixo de `max`, e diz
@@ -283,7 +277,6 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
         total += received.len() as u64;
         // ANCHOR: write
         reply.clear();
-        common::memory::reserve(&mut reply, received.len() + 4)?;
         upper.push(received, &mut reply);
         stream.write_all(&reply)?;
         // ANCHOR_END: write
@@ -313,6 +306,16 @@ fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
 }
 // ANCHOR_END: refuse
 
+// ANCHOR: out_of_memory
+/// Quanta memória livre o servidor exige antes de atender mais uma conexão:
+/// 4 MiB. Uma conexão usa perto de 400 KiB (a pilha da thread que toma o
+/// lugar desta no `accept`, o buffer de 64 KiB, as linhas do log); a folga
+/// cobre as threads livres que aceitam conexões ao mesmo tempo. Sem ela, a
+/// última conexão que coubesse deixaria o processo sem memória nem para
+/// escrever uma linha de log, e o Rust aborta o programa inteiro quando uma
+/// alocação falha.
+const MEMORY_MARGIN: usize = 4 * 1024 * 1024;
+
 /// Faltou memória para atender (um `ulimit -v`, uma máquina cheia): a conexão
 /// recebe um aviso e é fechada, como numa recusa, e o servidor segue com as
 /// outras. O aviso no log sai no máximo uma vez por segundo.
@@ -337,6 +340,7 @@ fn out_of_memory(mut stream: TcpStream, client: SocketAddr) {
     );
     common::tcp::close_gently(stream, REFUSAL_TIME.saturating_sub(started.elapsed()));
 }
+// ANCHOR_END: out_of_memory
 
 // ANCHOR: accept_error
 /// Um erro no `accept` não para o servidor, nem cria threads: as conexões
@@ -366,79 +370,10 @@ fn after_accept_error(err: &io::Error, shared: &Shared) {
 }
 // ANCHOR_END: accept_error
 
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
 fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
 // ANCHOR_END: whole_file
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Um `serve` como o do kit antes do exercício 3: pânico em toda conexão.
-    fn serve_todo(_stream: TcpStream, _client: SocketAddr, _idle: Duration) {
-        todo!("Exercício 3: escreva esta parte (o enunciado está no livro)")
-    }
-
-    #[test]
-    fn panico_em_serve_nao_perde_a_vaga_nem_a_thread() {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind na loopback");
-        let address = listener.local_addr().expect("endereço");
-        let max_connections = 2;
-        let shared = Arc::new(Shared {
-            listener,
-            max_connections,
-            idle_timeout: Duration::from_secs(5),
-            active: AtomicUsize::new(0),
-            pool: Pool::new(),
-            accept_failed: OncePerSecond::new(),
-            serve: serve_todo,
-        });
-        // Esta thread faz o papel da principal (a que nunca termina): se um
-        // pânico a matasse, ninguém mais aceitaria conexões.
-        let for_thread = Arc::clone(&shared);
-        let main = thread::spawn(move || {
-            spawn_spares(&for_thread);
-            accept_loop(&for_thread, false);
-        });
-        // Mais conexões que vagas e que threads: se cada pânico perdesse a
-        // vaga, a terceira já seria recusada ("servidor lotado"); se matasse a
-        // thread, depois de 9 ninguém mais responderia.
-        let rounds = 3 * (crate::threads::SPARE_THREADS + 1);
-        for round in 0..rounds {
-            let mut stream = TcpStream::connect(address).expect("connect na loopback");
-            stream
-                .set_read_timeout(Some(Duration::from_secs(10)))
-                .expect("timeout");
-            let mut answer = Vec::new();
-            let outcome = stream.read_to_end(&mut answer);
-            assert!(
-                outcome.is_ok(),
-                "conexão {round}: o servidor não fechou a conexão ({outcome:?})"
-            );
-            assert!(
-                answer.is_empty(),
-                "conexão {round}: veio {:?}",
-                String::from_utf8_lossy(&answer)
-            );
-        }
-        // O pânico acontece depois do `accept`; a vaga volta logo depois do
-        // fechamento, que o cliente já viu: espera um pouco, com limite.
-        for _ in 0..100 {
-            if shared.active.load(Ordering::SeqCst) == 0 {
-                break;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        assert_eq!(shared.active.load(Ordering::SeqCst), 0);
-        assert!(!main.is_finished(), "o pânico matou a thread principal");
-        assert!(shared.pool.count() <= max_connections + crate::threads::SPARE_THREADS + 1);
-    }
-}
+mod tests;

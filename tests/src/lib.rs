@@ -386,13 +386,9 @@ pub fn patience_secs() -> u64 {
     PATIENCE.as_secs()
 }
 
-/// Um erro de "esperei e nada veio" (o tempo-limite do socket acabou)?
-pub fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(
-        err.kind(),
-        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-    )
-}
+/// Um erro de "esperei e nada veio" (o tempo-limite do socket acabou)? O
+/// mesmo dos programas.
+pub use common::error::is_timeout;
 
 /// Um resumo curto de uma mensagem, para dizer numa falha o que foi enviado
 /// ou o que voltou: o tamanho e o começo como texto (`5 bytes "hello"`).
