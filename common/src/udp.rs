@@ -131,6 +131,14 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
 }
 // ANCHOR_END: recv_from
 
+/// O `recv_from` voltou sem datagrama porque a espera acabou: o tempo-limite
+/// do socket passou ([`is_timeout`](crate::error::is_timeout)), ou um sinal,
+/// como o Ctrl+C que o `ping` e o `bench` tratam, interrompeu a chamada
+/// (`Interrupted`; quem chamou confere se foi o Ctrl+C e para).
+pub fn wait_over(err: &io::Error) -> bool {
+    crate::error::is_timeout(err) || err.kind() == io::ErrorKind::Interrupted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

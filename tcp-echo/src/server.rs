@@ -255,7 +255,7 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
     // Sem memória, um erro (e não o fim do servidor): veja `common::memory`.
-    let mut buffer = common::memory::buffer(64 * 1024)?;
+    let mut buffer = common::memory::buffer(65_536)?; // 64 KiB
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;

@@ -17,16 +17,15 @@
 //! Respostas erradas, duplicadas ou de outro endereço fazem o bench sair com
 //! erro: uma medida assim não vale como medida do servidor.
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::error::is_timeout;
 use common::report::{Fields, Format, Value};
 use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
+use common::udp::wait_over;
 use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
@@ -307,8 +306,7 @@ impl Job {
                     &mut pending,
                     &mut tally,
                 ),
-                // Um sinal (o Ctrl+C) também acaba a espera; o laço confere.
-                Err(err) if is_timeout(&err) || err.kind() == ErrorKind::Interrupted => {}
+                Err(err) if wait_over(&err) => {}
                 Err(err) => {
                     tally.errors += 1;
                     note(&mut tally.first.error, || {

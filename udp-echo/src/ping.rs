@@ -14,12 +14,11 @@
 //! Como o `ping` do sistema, o Ctrl+C para de enviar e mostra o resumo do
 //! que foi medido até ali.
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::error::is_timeout;
 use common::stats::{Latencies, decimal};
+use common::udp::wait_over;
 use common::{Error, out};
 
 /// O que o pinger precisa saber, vindo da linha de comando.
@@ -174,10 +173,7 @@ fn listen(
             .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let datagram = match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) => datagram,
-            // Um sinal (o Ctrl+C) também acaba a espera; quem chamou confere.
-            Err(err) if is_timeout(&err) || err.kind() == ErrorKind::Interrupted => {
-                return Ok(false);
-            }
+            Err(err) if wait_over(&err) => return Ok(false),
             Err(err) => return Err(Error::io("não foi possível receber", &err)),
         };
         if datagram.from != server {
