@@ -282,7 +282,6 @@ pub fn port(text: &str) -> Result<u16, String> {
         .map_err(|_| "a porta deve ser um número inteiro de 0 a 65535".to_string())
 }
 
-// ANCHOR: limits
 /// O menor tempo aceito: 1 ms. Um tempo menor seria arredondado para zero
 /// pelo sistema, e zero em `SO_RCVTIMEO` quer dizer "esperar para sempre": o
 /// contrário do que quem pediu 0.0000005 s queria.
@@ -296,7 +295,6 @@ pub const MAX_SECONDS: u64 = 86_400;
 /// O maior atraso ou intervalo em milissegundos: um minuto. Atrasos e
 /// intervalos de um ping de verdade são de milissegundos a poucos segundos.
 pub const MAX_MILLIS: u64 = 60_000;
-// ANCHOR_END: limits
 
 /// Lê um tempo como `5`, `0.5s`, `200ms` ou `2min` (aceita vírgula: `0,5s`),
 /// de [`MIN_SECONDS`] a [`MAX_SECONDS`]. Sem unidade, são segundos, como no

@@ -60,13 +60,11 @@ pub fn bind(address: SocketAddr) -> Result<UdpSocket, Error> {
         Some(Protocol::UDP),
     )
     .map_err(fail)?;
-    // ANCHOR: udp_only_v6
     // ANCHOR_END: udp_socket_new
     if address.is_ipv6() {
         socket.set_only_v6(false).map_err(fail)?;
     }
     // ANCHOR: udp_bind_call
-    // ANCHOR_END: udp_only_v6
     socket.bind(&address.into()).map_err(fail)?;
     Ok(socket.into())
     // ANCHOR_END: udp_bind_call
@@ -120,14 +118,12 @@ pub struct Datagram {
 /// datagrama que ocupou o buffer inteiro pode ter perdido o resto, e o sistema
 /// não avisa; por isso ele é marcado como `truncated`.
 pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> {
-    // ANCHOR: recv_call
     let (len, from) = socket.recv_from(buffer)?;
     Ok(Datagram {
         len,
         from,
         truncated: len == buffer.len() && buffer.len() < MAX_DATAGRAM,
     })
-    // ANCHOR_END: recv_call
 }
 // ANCHOR_END: recv_from
 

@@ -159,13 +159,91 @@ pub fn pages(root: &Path) -> Vec<PathBuf> {
 
 /// Todos os problemas do livro do workspace em `root`.
 pub fn check_book(root: &Path) -> Vec<String> {
-    pages(root)
+    let mut problems: Vec<String> = pages(root)
         .iter()
         .flat_map(|page| match fs::read_to_string(page) {
             Ok(text) => check_page(page, &text),
             Err(err) => vec![format!("{}: {err}", page.display())],
         })
-        .collect()
+        .collect();
+    problems.extend(unused_anchors(root));
+    problems
+}
+
+/// As pastas do workspace onde há código que o livro inclui.
+const SOURCE_DIRS: [&str; 4] = ["common", "udp-echo", "tcp-echo", "tests"];
+
+/// As âncoras (`// ANCHOR: nome`, ou `# ANCHOR: nome` num script) que
+/// nenhuma página inclui: uma marca que ninguém usa só atrapalha a leitura
+/// do código, e costuma ser o resto de um texto que mudou.
+pub fn unused_anchors(root: &Path) -> Vec<String> {
+    let mut included = std::collections::HashSet::new();
+    for page in pages(root) {
+        let text = fs::read_to_string(&page).unwrap_or_default();
+        let dir = page.parent().unwrap_or(root);
+        for target in text.lines().flat_map(includes) {
+            if let Some((file, anchor)) = target.split_once(':') {
+                included.insert((normalize(&dir.join(file)), anchor.to_string()));
+            }
+        }
+    }
+    let mut unused = Vec::new();
+    for file in source_files(root) {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let Some(anchor) = anchor_name(line) else {
+                continue;
+            };
+            if !included.contains(&(normalize(&file), anchor.to_string())) {
+                let shown = file.strip_prefix(root).unwrap_or(&file);
+                unused.push(format!(
+                    "{}:{}: a âncora '{anchor}' não é incluída por nenhuma página; \
+                     tire a marca ou inclua o trecho",
+                    shown.display(),
+                    index + 1
+                ));
+            }
+        }
+    }
+    unused
+}
+
+/// O nome de uma linha `// ANCHOR: nome` (ou `# ANCHOR: nome`).
+fn anchor_name(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    let comment = trimmed
+        .strip_prefix("//")
+        .or_else(|| trimmed.strip_prefix('#'))?;
+    comment.trim_start().strip_prefix("ANCHOR:").map(str::trim)
+}
+
+/// Os arquivos de código (`.rs`, `.sh`, `.py`) das [`SOURCE_DIRS`], sem os
+/// `target/`.
+fn source_files(root: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    walk(&path, found);
+                }
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "rs" || e == "sh" || e == "py")
+            {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for dir in SOURCE_DIRS {
+        walk(&root.join(dir), &mut found);
+    }
+    found.sort();
+    found
 }
 
 /// Quanto de uma listagem o livro explica: as linhas de código que aparecem

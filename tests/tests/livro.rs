@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 
-use avaliacao::livro::{check_book, check_page, coverage, pages};
+use avaliacao::livro::{check_book, check_page, coverage, pages, unused_anchors};
 use avaliacao::{PATIENCE, Server, free_port, run, run_command, workspace_root};
 
 #[test]
@@ -72,6 +72,36 @@ fn a_verificacao_pega_ancora_errada_arquivo_errado_e_codigo_colado() {
 
     let short = "```rust\nlet x = 1;\n```\n\n```text\na\nb\nc\nd\ne\n```\n";
     assert!(check_page(&page, short).is_empty());
+}
+
+#[test]
+fn a_verificacao_pega_ancora_que_nenhuma_pagina_inclui() {
+    // Um workspace de mentira: uma página e um arquivo com duas âncoras.
+    let root = std::env::temp_dir().join(format!("livro-ancoras-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    fs::create_dir_all(root.join("docs/src")).unwrap();
+    fs::create_dir_all(root.join("common/src")).unwrap();
+    let source = [
+        "// ANCHOR: usada",
+        "fn a() {}",
+        "// ANCHOR_END: usada",
+        "// ANCHOR: esquecida",
+        "fn b() {}",
+        "// ANCHOR_END: esquecida",
+    ];
+    fs::write(root.join("common/src/a.rs"), source.join("\n")).unwrap();
+    fs::write(
+        root.join("docs/src/a.md"),
+        "```rust,ignore\n{{#include ../../common/src/a.rs:usada}}\n```\n",
+    )
+    .unwrap();
+    let unused = unused_anchors(&root);
+    let _ = fs::remove_dir_all(&root);
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(
+        unused[0].starts_with("common/src/a.rs:4: a âncora 'esquecida' não é incluída"),
+        "{unused:?}"
+    );
 }
 
 // Os programas das notas em Rust: udp-echo/examples e tcp-echo/examples. O
