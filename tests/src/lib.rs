@@ -8,6 +8,7 @@
 //! - [`Server`] sobe um servidor na porta 0, lê da primeira linha o endereço
 //!   que ele realmente usou e o encerra ao fim do teste.
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
+//! - [`skip`] é o que um teste chama quando esta máquina não pode rodá-lo.
 
 #[cfg(feature = "professor")]
 pub mod classroom;
@@ -234,6 +235,32 @@ fn collect_lines(
         alive.store(false, std::sync::atomic::Ordering::SeqCst);
     });
     (first_rx, reader)
+}
+
+/// Um teste que precisa do que esta máquina não tem (root, `bwrap`,
+/// `python3`, `nc`, Chromium...) chama isto e retorna (`return skip("sem
+/// nc")`), em vez de passar em silêncio:
+///
+/// - na integração contínua (a variável `CI`, que o GitHub põe em `true`),
+///   é uma falha: lá, todo teste tem de rodar, e faltar a ferramenta é um
+///   defeito da máquina;
+/// - fora dela, escreve `IGNORADO: <teste>: <motivo>` direto no terminal. O
+///   `cargo test` esconde o `eprintln!` de um teste que passa; a escrita
+///   direta na saída de erro aparece sempre.
+#[track_caller]
+pub fn skip(reason: &str) {
+    let current = thread::current();
+    let test = current.name().unwrap_or("teste");
+    assert!(
+        !in_ci(),
+        "{test}: na integração contínua todo teste tem de rodar, e este não pôde: {reason}"
+    );
+    let _ = writeln!(std::io::stderr(), "IGNORADO: {test}: {reason}");
+}
+
+/// Estamos na integração contínua? (`CI` definida, e não vazia nem `false`.)
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// Repete `check` até ele dar verdadeiro ou [`PATIENCE`] passar.

@@ -115,12 +115,7 @@ fn bwrap_available() -> bool {
 #[test]
 fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     if !bwrap_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do bubblewrap (a .ci/run o instala)"
-        );
-        eprintln!("NÃO RODOU: sem o bubblewrap (bwrap) nesta máquina");
-        return;
+        return avaliacao::skip("sem o bubblewrap (bwrap) nesta máquina (a .ci/run o instala)");
     }
     let root = workspace_root();
     let base = root.join("target/teste-da-correcao");

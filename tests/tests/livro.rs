@@ -289,12 +289,7 @@ fn saidas_do_livro_sao_as_de_agora() {
     let root = workspace_root();
     let python = Command::new("python3").arg("--version").output();
     if python.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do python3 (a .ci/run o instala)"
-        );
-        eprintln!("NÃO RODOU: sem python3 nesta máquina");
-        return;
+        return avaliacao::skip("sem python3 nesta máquina (a .ci/run o instala)");
     }
     let saved = |name: &str| {
         fs::read_to_string(root.join("docs/saidas").join(name)).expect("saída guardada")
@@ -334,12 +329,7 @@ fn saidas_do_livro_sao_as_de_agora() {
 
     // TIME_WAIT: precisa do `ss` (iproute2).
     if Command::new("ss").arg("-V").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do ss (iproute2)"
-        );
-        eprintln!("NÃO RODOU (a parte do TIME_WAIT): sem o ss nesta máquina");
-        return;
+        return avaliacao::skip("a parte do TIME_WAIT: sem o ss nesta máquina (iproute2)");
     }
     let mut command = Command::new("bash");
     command

@@ -81,11 +81,7 @@ fn browser() -> Option<&'static Browser> {
     match ready {
         Ok(browser) => Some(browser),
         Err(reason) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "a CI precisa de mdbook e chromium (a .ci/run os instala): {reason}"
-            );
-            eprintln!("NÃO RODOU: {reason}");
+            avaliacao::skip(&format!("{reason} (a .ci/run instala mdbook e chromium)"));
             None
         }
     }
