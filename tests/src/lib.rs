@@ -38,7 +38,10 @@ use std::time::{Duration, Instant};
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// O caminho do binário `name` (`"udp-echo"` ou `"tcp-echo"`), compilado na
-/// primeira chamada com o mesmo cargo e perfil que compilaram os testes.
+/// primeira chamada com o mesmo cargo e perfil que compilaram os testes. Se o
+/// `cargo build` compilou algo (o programa mudou), o teste diz isso no
+/// terminal: os segundos dessa compilação não ficam escondidos no tempo de um
+/// teste.
 ///
 /// Na correção (`avaliacao notas`) os binários já foram compilados antes, e
 /// a variável `AVALIACAO_BINARIOS` diz a pasta deles: o teste não chama o
@@ -73,6 +76,28 @@ pub fn build_programs(what: &str) -> PathBuf {
         Some("debug") | None => "dev",
         Some(other) => other,
     };
+    // O programa mais novo da pasta: mudou, o cargo compilou. Programas não
+    // têm extensão (fora o `.exe`); o `.cargo-lock` e os `.d` mudam sempre.
+    let built_at = |dir: &Path| {
+        std::fs::read_dir(dir).ok().and_then(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stem = name.trim_end_matches(std::env::consts::EXE_SUFFIX);
+                    !stem.contains('.')
+                })
+                .filter_map(|e| e.metadata().ok()?.modified().ok())
+                .max()
+        })
+    };
+    let watched = match what {
+        "--examples" => profile_dir.join("examples"),
+        _ => profile_dir.clone(),
+    };
+    let before = built_at(&watched);
+    let started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", what, "-p", "udp-echo", "-p", "tcp-echo"])
@@ -87,6 +112,14 @@ pub fn build_programs(what: &str) -> PathBuf {
         status.success(),
         "a compilação dos programas ({what}) falhou"
     );
+    if built_at(&watched) != before {
+        let _ = writeln!(
+            std::io::stderr(),
+            "avaliacao: compilei os programas para os testes (cargo build {what} -p udp-echo \
+             -p tcp-echo), em {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     profile_dir
 }
 
