@@ -23,7 +23,9 @@ pub fn buffer(size: usize) -> io::Result<Vec<u8>> {
 /// Confere, antes de começar, se `bytes` cabem na memória que o processo
 /// pode usar: pede tudo de uma vez e devolve. Não garante que cada pedido
 /// depois vá dar certo, mas pega o caso comum (um `ulimit -v` ou uma conta
-/// que passa da memória da máquina) antes de qualquer trabalho.
+/// que passa da memória da máquina) antes de qualquer trabalho. Enquanto
+/// confere, ocupa essa memória por um instante: a folga pedida tem de
+/// cobrir também o que as outras threads pedem nesse instante.
 pub fn fits(bytes: usize) -> bool {
     Vec::<u8>::new().try_reserve_exact(bytes).is_ok()
 }

@@ -187,9 +187,11 @@ struct Slot<'a> {
 }
 
 impl<'a> Slot<'a> {
-    /// Ocupa uma vaga, se ainda há (veja [`try_admit`]).
+    /// Ocupa uma vaga, se ainda há (veja [`try_admit`]). O `Slot` só nasce
+    /// com a vaga ocupada: com `then_some(Slot { .. })`, ele nasceria antes
+    /// da conta e, destruído na recusa, devolveria uma vaga que não tomou.
     fn take(active: &'a AtomicUsize, max: usize) -> Option<Slot<'a>> {
-        try_admit(active, max).then_some(Slot { active })
+        try_admit(active, max).then(|| Slot { active })
     }
 }
 
