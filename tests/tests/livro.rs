@@ -75,6 +75,12 @@ fn a_verificacao_pega_ancora_errada_arquivo_errado_e_codigo_colado() {
 }
 
 #[test]
+fn cada_ancora_do_codigo_e_incluida_por_alguma_pagina() {
+    let unused = unused_anchors(&workspace_root());
+    assert!(unused.is_empty(), "âncoras sem uso:\n{}", unused.join("\n"));
+}
+
+#[test]
 fn a_verificacao_pega_ancora_que_nenhuma_pagina_inclui() {
     // Um workspace de mentira: uma página e um arquivo com duas âncoras.
     let root = std::env::temp_dir().join(format!("livro-ancoras-{}", std::process::id()));
