@@ -276,6 +276,42 @@ pub fn print_error(error: &dyn std::fmt::Display) {
     eprintln!("{red}erro:{red:#} {error}");
 }
 
+// As opções que vários subcomandos têm, declaradas uma vez cada: cada
+// subcomando as inclui com `#[command(flatten)]`. (Comentários `//`, e não
+// `///`: num grupo, o comentário de documentação viraria a descrição do
+// subcomando na ajuda.)
+
+// Onde um servidor escuta: `--endereco` e `--porta`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListenArgs {
+    /// Endereço IP local onde escutar (0.0.0.0: todas as interfaces IPv4; ::, IPv6 e IPv4)
+    #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
+    pub address: String,
+    /// Porta onde escutar (0: o sistema escolhe uma livre)
+    #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = port)]
+    pub port: u16,
+}
+
+// O servidor com que um cliente, o ping ou o bench conversam: `--servidor`
+// e `--porta`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Nome ou endereço IP do servidor
+    #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+    pub server: String,
+    /// Porta do servidor
+    #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = port)]
+    pub port: u16,
+}
+
+// Como um bench mostra o resultado: `--formato`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FormatArgs {
+    /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+    #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+    pub format: crate::report::Format,
+}
+
 /// Lê uma porta (0 a 65535; 0 pede ao sistema uma porta livre).
 pub fn port(text: &str) -> Result<u16, String> {
     text.parse()
