@@ -15,9 +15,11 @@
 //! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
 //! - [`log`] e [`shutdown`]: o registro dos servidores e o Ctrl+C.
 //! - [`stats`]: as contas dos subcomandos `bench` (percentis, vazão, progresso).
+//! - [`bench`]: o esqueleto dos dois `bench`: as threads, a soma e o veredito.
 //! - [`report`]: o resultado dos `bench` para outro programa ler (`--formato`).
 
 pub mod address;
+pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod log;

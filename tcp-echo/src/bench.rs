@@ -28,6 +28,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::bench::{THREAD_STACK, Workers, little, plural};
 use common::report::{Fields, Format, Value};
 use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
 use common::{Error, out};
@@ -104,7 +105,7 @@ struct Tally {
     window: Option<(Instant, Instant)>,
 }
 
-impl Tally {
+impl common::bench::Tally for Tally {
     fn add(&mut self, other: Tally) {
         self.connections += other.connections;
         self.answered += other.answered;
@@ -120,7 +121,9 @@ impl Tally {
             (a, b) => a.or(b),
         };
     }
+}
 
+impl Tally {
     /// Conta uma resposta errada; a primeira fica guardada, explicada.
     fn wrong(&mut self, text: impl FnOnce() -> String) {
         self.wrong += 1;
@@ -173,63 +176,36 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let (unit, plan) = progress_of(config);
     let ticker = Ticker::start(Arc::clone(&progress), unit, plan);
     let barrier = Arc::new(Barrier::new(config.connections));
-    let mut workers = Vec::new();
-    for _ in 0..config.connections {
-        let job = Job {
-            addresses: addresses.clone(),
-            size: config.size,
-            in_flight: config.in_flight,
-            parts: config.parts,
-            deadline: started + config.duration,
-            count: config.count,
-            bytes: config.mebibytes * 1024 * 1024,
-            hold: config.hold,
-            timeout: config.timeout,
-            barrier: Arc::clone(&barrier),
-            progress: Arc::clone(&progress),
-            observe: config.observe.clone(),
-        };
-        let mode = config.mode;
-        let worker = thread::Builder::new()
-            .stack_size(THREAD_STACK)
-            .spawn(move || job.run(mode))
-            .map_err(|_| {
-                // O erro do sistema (`EAGAIN`) diria "tempo esgotado", que
-                // engana: falta memória para a pilha ou vaga no limite de threads.
-                Error::new(format!(
-                    "o sistema não deixou criar a thread da conexão {} de {} (falta memória \
-                     para a pilha dela, ou o limite de threads do usuário foi atingido; \
-                     veja `ulimit -u` e `ulimit -v`); tente menos --conexoes",
-                    workers.len() + 1,
-                    config.connections
-                ))
-            })?;
-        workers.push(worker);
-    }
-    let mut total = Tally::default();
-    for worker in workers {
-        let tally = worker
-            .join()
-            .map_err(|_| Error::new("uma thread do bench falhou"))?;
-        total.add(tally);
-    }
+    let jobs: Vec<_> = (0..config.connections)
+        .map(|_| {
+            let job = Job {
+                addresses: addresses.clone(),
+                size: config.size,
+                in_flight: config.in_flight,
+                parts: config.parts,
+                deadline: started + config.duration,
+                count: config.count,
+                bytes: config.mebibytes * 1024 * 1024,
+                hold: config.hold,
+                timeout: config.timeout,
+                barrier: Arc::clone(&barrier),
+                progress: Arc::clone(&progress),
+                observe: config.observe.clone(),
+            };
+            let mode = config.mode;
+            move || job.run(mode)
+        })
+        .collect();
+    let workers = Workers {
+        each: "da conexão",
+        option: "--conexoes",
+    };
+    let total: Tally = common::bench::run_all(jobs, workers)?;
     let elapsed = started.elapsed();
     ticker.stop();
     report(config, &total, elapsed);
-    let problems = total.problems();
-    if !problems.is_empty() {
-        return Err(Error::new(format!(
-            "a medida não vale: {}",
-            problems.join("\n  ")
-        )));
-    }
-    Ok(())
+    common::bench::verdict(&total.problems())
 }
-
-/// A pilha de cada thread do bench: 256 KiB, em vez dos 2 MiB do padrão.
-/// Com `--conexoes 10000`, 2 MiB por thread seriam 20 GiB de memória
-/// reservada; as threads do bench usam pouca pilha (as mensagens ficam no heap).
-const THREAD_STACK: usize = 256 * 1024;
 
 /// Confere, antes de começar, se a memória que as conexões vão pedir cabe: a
 /// pilha de cada thread e as mensagens que cada uma guarda ao mesmo tempo.
@@ -642,17 +618,4 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             config.connections * config.in_flight
         );
     }
-}
-
-/// A lei de Little: quantas mensagens estavam a caminho, em média, pela
-/// vazão e pelo RTT médio. No modo ping, tem de dar perto de
-/// `conexões × em voo`; bem menos quer dizer que o relógio do RTT começa
-/// tarde ou para cedo.
-fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
-    per_second * mean_rtt_us / 1e6
-}
-
-/// `1 conexão`, `2 conexões`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
