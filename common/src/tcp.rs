@@ -42,7 +42,6 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
 }
 // ANCHOR_END: tcp_listen
 
-// ANCHOR: listener_options
 /// As opções do socket de escuta, antes do `bind` (veja [`listen`]).
 fn set_listener_options(socket: &Socket, address: SocketAddr) -> io::Result<()> {
     // EXERCÍCIO 6: INÍCIO
@@ -58,7 +57,6 @@ fn set_listener_options(socket: &Socket, address: SocketAddr) -> io::Result<()> 
     Ok(())
     // EXERCÍCIO 6: FIM
 }
-// ANCHOR_END: listener_options
 
 // ANCHOR: send_all
 /// Escreve **todos** os bytes de `data`. Um `write` pode aceitar só uma parte

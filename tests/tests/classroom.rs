@@ -62,11 +62,7 @@ fn workflow_do_classroom_passa_no_actionlint() {
             String::from_utf8_lossy(&output.stderr)
         ),
         None => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "a CI precisa do actionlint (a .ci/run o instala)"
-            );
-            eprintln!("NÃO RODOU: sem o actionlint (veja o começo deste arquivo)");
+            avaliacao::skip("sem o actionlint (veja o começo deste arquivo; a .ci/run o instala)")
         }
     }
     let _ = fs::remove_dir_all(&dir);

@@ -245,14 +245,10 @@ fn bwrap_available() -> bool {
 }
 
 #[test]
+#[ignore = "pesado (uns 3 min em 2 núcleos): roda na .ci/run, ou com -- --ignored"]
 fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     if !bwrap_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do bubblewrap (a .ci/run o instala)"
-        );
-        eprintln!("NÃO RODOU: sem o bubblewrap (bwrap) nesta máquina");
-        return;
+        return avaliacao::skip("sem o bubblewrap (bwrap) nesta máquina (a .ci/run o instala)");
     }
     let root = workspace_root();
     let base = root.join("target/teste-da-correcao");
