@@ -27,7 +27,7 @@ enum Command {
     /// Envia uma frase ao servidor e mostra a resposta (também: client)
     #[command(alias = "client")]
     Cliente(ClienteArgs),
-    /// Envia pings numerados e mostra cada resposta, os atrasos e as perdas, como o comando ping
+    /// Envia pings numerados e mostra cada resposta, os atrasos e as perdas, como o ping do sistema operacional
     Ping(PingArgs),
     /// Mede um servidor de eco UDP: respostas por segundo, RTT, perdas
     #[command(alias = "benchmark")]
