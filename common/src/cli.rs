@@ -158,10 +158,11 @@ fn translate_arg(arg: Arg) -> Arg {
         .collect();
     let mut help = arg.get_help().map(ToString::to_string).unwrap_or_default();
     let mut arg = arg.help_heading(heading);
-    if arg.get_action().takes_values() {
-        // `--porta -1`: sem isto, o clap lê `-1` como uma opção desconhecida;
-        // com isto, `-1` chega ao conversor, que explica a faixa certa.
-        arg = arg.allow_negative_numbers(true);
+    if arg.get_action().takes_values() && !arg.is_positional() {
+        // `--porta -1`, `--atraso -1ms`: sem isto, o clap lê `-1` como uma
+        // opção desconhecida; com isto, o valor chega ao conversor, que
+        // explica a faixa certa.
+        arg = arg.allow_hyphen_values(true);
     }
     if !values.is_empty() {
         help.push_str(&format!(" [valores: {}]", values.join(", ")));
@@ -211,6 +212,10 @@ impl ErrorFormatter for Portuguese {
             ErrorKind::MissingRequiredArgument => format!("falta o argumento obrigatório {arg}"),
             ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 "falta o subcomando".to_string()
+            }
+            // O clap chama de conflito a mesma opção dada duas vezes.
+            ErrorKind::ArgumentConflict if text(ContextKind::PriorArg) == arg => {
+                format!("'{arg}' foi dado mais de uma vez; use-o uma vez só")
             }
             ErrorKind::ArgumentConflict => format!(
                 "'{arg}' não pode ser usado junto com '{}'",
@@ -271,13 +276,48 @@ pub fn print_error(error: &dyn std::fmt::Display) {
     eprintln!("{red}erro:{red:#} {error}");
 }
 
+// As opções que vários subcomandos têm, declaradas uma vez cada: cada
+// subcomando as inclui com `#[command(flatten)]`. (Comentários `//`, e não
+// `///`: num grupo, o comentário de documentação viraria a descrição do
+// subcomando na ajuda.)
+
+// Onde um servidor escuta: `--endereco` e `--porta`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListenArgs {
+    /// Endereço IP local onde escutar (0.0.0.0: todas as interfaces IPv4; ::, IPv6 e IPv4)
+    #[arg(long = "endereco", value_name = "IP", default_value = "0.0.0.0")]
+    pub address: String,
+    /// Porta onde escutar (0: o kernel escolhe uma livre)
+    #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = port)]
+    pub port: u16,
+}
+
+// O servidor com que um cliente, o ping ou o bench conversam: `--servidor`
+// e `--porta`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Nome ou endereço IP do servidor
+    #[arg(long = "servidor", value_name = "HOST", default_value = "127.0.0.1")]
+    pub server: String,
+    /// Porta do servidor
+    #[arg(short = 'p', long = "porta", value_name = "N", default_value = "12000", value_parser = port)]
+    pub port: u16,
+}
+
+// Como um bench mostra o resultado: `--formato`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FormatArgs {
+    /// Como mostrar o resultado: uma tabela, ou uma linha para outro programa ler
+    #[arg(long = "formato", value_name = "FORMATO", default_value = "texto")]
+    pub format: crate::report::Format,
+}
+
 /// Lê uma porta (0 a 65535; 0 pede ao sistema uma porta livre).
 pub fn port(text: &str) -> Result<u16, String> {
     text.parse()
         .map_err(|_| "a porta deve ser um número inteiro de 0 a 65535".to_string())
 }
 
-// ANCHOR: limits
 /// O menor tempo aceito: 1 ms. Um tempo menor seria arredondado para zero
 /// pelo sistema, e zero em `SO_RCVTIMEO` quer dizer "esperar para sempre": o
 /// contrário do que quem pediu 0.0000005 s queria.
@@ -291,7 +331,6 @@ pub const MAX_SECONDS: u64 = 86_400;
 /// O maior atraso ou intervalo em milissegundos: um minuto. Atrasos e
 /// intervalos de um ping de verdade são de milissegundos a poucos segundos.
 pub const MAX_MILLIS: u64 = 60_000;
-// ANCHOR_END: limits
 
 /// Lê um tempo como `5`, `0.5s`, `200ms` ou `2min` (aceita vírgula: `0,5s`),
 /// de [`MIN_SECONDS`] a [`MAX_SECONDS`]. Sem unidade, são segundos, como no
@@ -299,9 +338,13 @@ pub const MAX_MILLIS: u64 = 60_000;
 pub fn seconds(text: &str) -> Result<Duration, String> {
     let invalid = || {
         format!(
-            "o tempo deve ser de 1ms a {MAX_SECONDS}s (um dia), como 5s, 0.5s ou 200ms              (sem unidade: segundos)"
+            "o tempo deve ser de 1ms a {MAX_SECONDS}s (um dia), como 5s, 0.5s ou 200ms \
+             (sem unidade: segundos)"
         )
     };
+    if let Some(negative) = negative(text) {
+        return Err(format!("{negative}; {}", invalid()));
+    }
     let time = duration(text, Unit::Seconds).ok_or_else(invalid)?;
     if time < Duration::from_millis(1) || time > Duration::from_secs(MAX_SECONDS) {
         return Err(invalid());
@@ -320,6 +363,9 @@ pub fn short_time(text: &str) -> Result<Duration, String> {
             MAX_MILLIS / 1000
         )
     };
+    if let Some(negative) = negative(text) {
+        return Err(format!("{negative}; {}", invalid()));
+    }
     let time = match duration(text, Unit::Required) {
         Some(time) => time,
         None if duration(text, Unit::Seconds).is_some() => {
@@ -334,6 +380,15 @@ pub fn short_time(text: &str) -> Result<Duration, String> {
         return Err(invalid());
     }
     Ok(time)
+}
+
+/// Um tempo negativo (`-1ms`, `-5`) não existe: diz isso, em vez de só
+/// mostrar a faixa.
+fn negative(text: &str) -> Option<String> {
+    let text = text.trim();
+    text.strip_prefix('-')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+        .map(|_| format!("um tempo não pode ser negativo ('{text}')"))
 }
 
 /// O que um número sem unidade quer dizer.
@@ -444,6 +499,22 @@ mod tests {
                 "{bad}"
             );
         }
+        // A frase inteira, para nenhum espaço a mais passar despercebido.
+        assert_eq!(
+            seconds("0").unwrap_err(),
+            "o tempo deve ser de 1ms a 86400s (um dia), como 5s, 0.5s ou 200ms \
+             (sem unidade: segundos)"
+        );
+        assert_eq!(
+            seconds("-1").unwrap_err(),
+            "um tempo não pode ser negativo ('-1'); o tempo deve ser de 1ms a 86400s \
+             (um dia), como 5s, 0.5s ou 200ms (sem unidade: segundos)"
+        );
+        assert_eq!(
+            short_time("-1ms").unwrap_err(),
+            "um tempo não pode ser negativo ('-1ms'); o tempo deve ter a unidade e ir \
+             de 0 a 60s (um minuto), como 200ms ou 1.5s"
+        );
         assert_eq!(short_time("200ms"), Ok(Duration::from_millis(200)));
         assert_eq!(short_time("0"), Ok(Duration::ZERO));
         assert_eq!(short_time("0ms"), Ok(Duration::ZERO));

@@ -83,6 +83,10 @@ pub fn describe(err: &io::Error) -> String {
         TimedOut | WouldBlock => "tempo esgotado: o outro lado não respondeu a tempo",
         NotConnected => "o socket não está conectado",
         UnexpectedEof => "a conexão terminou antes do esperado",
+        // O nosso `common::memory`; o ENOMEM do sistema tem a frase de `exhausted`.
+        OutOfMemory if err.raw_os_error().is_none() => {
+            "sem memória: o kernel não deu a memória pedida (veja `ulimit -v`)"
+        }
         _ => match exhausted(err) {
             Some(text) => text,
             None => return format!("erro do sistema operacional: {err}"),
@@ -91,6 +95,18 @@ pub fn describe(err: &io::Error) -> String {
     text.to_string()
 }
 // ANCHOR_END: describe
+
+/// O erro quer dizer "a espera acabou": o tempo-limite do socket passou. O
+/// sistema o informa de dois jeitos, conforme o sistema operacional:
+/// `WouldBlock` (Linux) ou `TimedOut` (Windows). Um sinal que interrompe a
+/// chamada (`Interrupted`, o Ctrl+C) **não** é tempo esgotado: quem espera um
+/// sinal trata esse caso à parte.
+pub fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
 
 // ANCHOR: tcp_in_use
 /// O erro do `bind` ou do `listen` de um servidor TCP em `address`. Para

@@ -10,16 +10,20 @@
 //! - [`tcp_info`]: o que o kernel sabe de uma conexão TCP (janelas, RTT,
 //!   retransmissões), lido durante uma transferência.
 //! - [`transform`]: a transformação em maiúsculas, uma única vez para todos.
+//! - [`memory`]: buffers que, sem memória, dão um erro em vez de abortar.
 //! - [`error`]: erros explicados em português, prontos para o usuário.
 //! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
 //! - [`log`] e [`shutdown`]: o registro dos servidores e o Ctrl+C.
 //! - [`stats`]: as contas dos subcomandos `bench` (percentis, vazão, progresso).
+//! - [`bench`]: o esqueleto dos dois `bench`: as threads, a soma e o veredito.
 //! - [`report`]: o resultado dos `bench` para outro programa ler (`--formato`).
 
 pub mod address;
+pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod log;
+pub mod memory;
 pub mod report;
 pub mod shutdown;
 pub mod stats;

@@ -163,7 +163,9 @@ pub enum Plan {
 #[derive(Debug)]
 pub struct Ticker {
     stop: Arc<AtomicBool>,
-    handle: thread::JoinHandle<()>,
+    /// `None` se o sistema não deixou criar a thread: o bench segue sem
+    /// mostrar o progresso (e explica o limite ao criar as suas threads).
+    handle: Option<thread::JoinHandle<()>>,
 }
 
 impl Ticker {
@@ -171,7 +173,7 @@ impl Ticker {
     pub fn start(progress: Arc<AtomicU64>, unit: Unit, plan: Plan) -> Ticker {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let handle = thread::spawn(move || {
+        let spawned = thread::Builder::new().spawn(move || {
             let terminal = std::io::stderr().is_terminal();
             let started = Instant::now();
             let (mut last_count, mut last_time) = (0, started);
@@ -211,13 +213,18 @@ impl Ticker {
                 }
             }
         });
-        Ticker { stop, handle }
+        Ticker {
+            stop,
+            handle: spawned.ok(),
+        }
     }
 
     /// Para de mostrar o progresso (mostrando o último pedaço).
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _ = self.handle.join();
+        if let Some(handle) = self.handle {
+            let _ = handle.join();
+        }
     }
 }
 

@@ -42,7 +42,6 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
 }
 // ANCHOR_END: tcp_listen
 
-// ANCHOR: listener_options
 /// As opções do socket de escuta, antes do `bind` (veja [`listen`]).
 fn set_listener_options(socket: &Socket, address: SocketAddr) -> io::Result<()> {
     // EXERCÍCIO 6: INÍCIO
@@ -58,7 +57,6 @@ fn set_listener_options(socket: &Socket, address: SocketAddr) -> io::Result<()> 
     Ok(())
     // EXERCÍCIO 6: FIM
 }
-// ANCHOR_END: listener_options
 
 // ANCHOR: send_all
 /// Escreve **todos** os bytes de `data`. Um `write` pode aceitar só uma parte
@@ -185,31 +183,11 @@ pub fn close_gently(stream: TcpStream, limit: Duration) {
 // ANCHOR_END: close_gently
 
 /// Quantos bytes já enviados o outro lado ainda não confirmou (o `ioctl`
-/// `SIOCOUTQ`, que no Linux tem o mesmo número de `TIOCOUTQ`; nos outros
-/// sistemas, `None`). Depois de um tempo esgotado,
-/// diz quem parou: se sobrou coisa na fila de envio, o outro lado parou de
-/// **ler** as respostas; se não, ele só parou de mandar.
-// O único `unsafe` dos crates dos capítulos: nem o std nem o socket2 têm
-// essa pergunta, e o `ioctl` do sistema é uma função C.
-#[allow(unsafe_code)]
+/// `SIOCOUTQ`, feito no crate `sistema`; fora do Linux, `None`). Depois de
+/// um tempo esgotado, diz quem parou: se sobrou coisa na fila de envio, o
+/// outro lado parou de **ler** as respostas; se não, ele só parou de mandar.
 pub fn unsent_bytes(stream: &TcpStream) -> Option<usize> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let mut queued: libc::c_int = 0;
-        // SAFETY: SIOCOUTQ só escreve um `int` no endereço dado, que é o de
-        // `queued`, vivo durante a chamada; o descritor é o de `stream`.
-        let result = unsafe { libc::ioctl(stream.as_raw_fd(), libc::TIOCOUTQ, &mut queued) };
-        if result == 0 {
-            return usize::try_from(queued).ok();
-        }
-        None
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = stream;
-        None
-    }
+    sistema::unsent_bytes(stream)
 }
 
 #[cfg(test)]

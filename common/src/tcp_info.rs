@@ -52,99 +52,14 @@ pub struct TcpInfo {
 }
 // ANCHOR_END: tcp_info
 
-/// A `struct tcp_info` do kernel (`linux/tcp.h`), até o campo que usamos por
-/// último. O `tcp_info` do crate libc para a glibc para antes de
-/// `tcpi_snd_wnd`, por isso a cópia aqui. O kernel copia só o que cabe e diz
-/// quanto copiou: num kernel mais velho, os campos do fim ficam em zero.
-#[cfg(target_os = "linux")]
-#[repr(C)]
-#[derive(Default)]
-struct KernelTcpInfo {
-    state: u8,
-    ca_state: u8,
-    retransmits: u8,
-    probes: u8,
-    backoff: u8,
-    options: u8,
-    wscale: u8,
-    app_limited: u8,
-    rto: u32,
-    ato: u32,
-    snd_mss: u32,
-    rcv_mss: u32,
-    unacked: u32,
-    sacked: u32,
-    lost: u32,
-    retrans: u32,
-    fackets: u32,
-    last_data_sent: u32,
-    last_ack_sent: u32,
-    last_data_recv: u32,
-    last_ack_recv: u32,
-    pmtu: u32,
-    rcv_ssthresh: u32,
-    rtt: u32,
-    rttvar: u32,
-    snd_ssthresh: u32,
-    snd_cwnd: u32,
-    advmss: u32,
-    reordering: u32,
-    rcv_rtt: u32,
-    rcv_space: u32,
-    total_retrans: u32,
-    pacing_rate: u64,
-    max_pacing_rate: u64,
-    bytes_acked: u64,
-    bytes_received: u64,
-    segs_out: u32,
-    segs_in: u32,
-    notsent_bytes: u32,
-    min_rtt: u32,
-    data_segs_in: u32,
-    data_segs_out: u32,
-    delivery_rate: u64,
-    busy_time: u64,
-    rwnd_limited: u64,
-    sndbuf_limited: u64,
-    delivered: u32,
-    delivered_ce: u32,
-    bytes_sent: u64,
-    bytes_retrans: u64,
-    dsack_dups: u32,
-    reord_seen: u32,
-    rcv_ooopack: u32,
-    snd_wnd: u32,
-}
-
 // ANCHOR: read
 /// Pergunta ao kernel o estado da conexão (`getsockopt(fd, IPPROTO_TCP,
-/// TCP_INFO)`). Fora do Linux, um erro que diz isso em português.
-// O segundo `unsafe` dos crates dos capítulos (o primeiro é `unsent_bytes`,
-// em tcp.rs): nem o std nem o socket2 leem o TCP_INFO, e o `getsockopt` do
-// sistema é uma função C.
-#[allow(unsafe_code)]
+/// TCP_INFO)`, feito no crate `sistema`). Fora do Linux, um erro que diz
+/// isso em português.
 pub fn read(stream: &TcpStream) -> io::Result<TcpInfo> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
-        let mut raw = KernelTcpInfo::default();
-        let mut len = std::mem::size_of::<KernelTcpInfo>() as libc::socklen_t;
-        // SAFETY: o kernel escreve no máximo `len` bytes em `raw`, que tem
-        // exatamente esse tamanho e vive durante a chamada, e devolve em
-        // `len` quanto escreveu; `KernelTcpInfo` só tem inteiros, e qualquer
-        // sequência de bytes é um valor válido dele.
-        let result = unsafe {
-            libc::getsockopt(
-                stream.as_raw_fd(),
-                libc::IPPROTO_TCP,
-                libc::TCP_INFO,
-                (&raw mut raw).cast(),
-                &mut len,
-            )
-        };
-        if result != 0 {
-            return Err(io::Error::last_os_error());
-        }
+        let raw = sistema::tcp_info(stream)?;
         Ok(TcpInfo {
             cwnd: raw.snd_cwnd,
             ssthresh: raw.snd_ssthresh,

@@ -60,13 +60,11 @@ pub fn bind(address: SocketAddr) -> Result<UdpSocket, Error> {
         Some(Protocol::UDP),
     )
     .map_err(fail)?;
-    // ANCHOR: udp_only_v6
     // ANCHOR_END: udp_socket_new
     if address.is_ipv6() {
         socket.set_only_v6(false).map_err(fail)?;
     }
     // ANCHOR: udp_bind_call
-    // ANCHOR_END: udp_only_v6
     socket.bind(&address.into()).map_err(fail)?;
     Ok(socket.into())
     // ANCHOR_END: udp_bind_call
@@ -125,14 +123,12 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
     if buffer.len() < MAX_DATAGRAM {
         return recv_whole_then_cut(socket, buffer);
     }
-    // ANCHOR: recv_call
     let (len, from) = socket.recv_from(buffer)?;
     Ok(Datagram {
         len,
         from,
         truncated: len == buffer.len() && buffer.len() < MAX_DATAGRAM,
     })
-    // ANCHOR_END: recv_call
 }
 // ANCHOR_END: recv_from
 
@@ -155,14 +151,11 @@ fn recv_whole_then_cut(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Data
 }
 
 /// O `recv_from` voltou sem datagrama porque a espera acabou: o tempo-limite
-/// do socket passou (`WouldBlock` ou `TimedOut`, conforme o sistema), ou um
-/// sinal, como o Ctrl+C que o `ping` e o `bench` tratam, interrompeu a
-/// chamada (`Interrupted`; quem chamou confere se foi o Ctrl+C e para).
-pub fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
+/// do socket passou ([`is_timeout`](crate::error::is_timeout)), ou um sinal,
+/// como o Ctrl+C que o `ping` e o `bench` tratam, interrompeu a chamada
+/// (`Interrupted`; quem chamou confere se foi o Ctrl+C e para).
+pub fn wait_over(err: &io::Error) -> bool {
+    crate::error::is_timeout(err) || err.kind() == io::ErrorKind::Interrupted
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::bench::{THREAD_STACK, Workers, little, plural};
 use common::report::{Fields, Format, Value};
 use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
 use common::{Error, out};
@@ -104,7 +105,7 @@ struct Tally {
     window: Option<(Instant, Instant)>,
 }
 
-impl Tally {
+impl common::bench::Tally for Tally {
     fn add(&mut self, other: Tally) {
         self.connections += other.connections;
         self.answered += other.answered;
@@ -120,7 +121,9 @@ impl Tally {
             (a, b) => a.or(b),
         };
     }
+}
 
+impl Tally {
     /// Conta uma resposta errada; a primeira fica guardada, explicada.
     fn wrong(&mut self, text: impl FnOnce() -> String) {
         self.wrong += 1;
@@ -167,62 +170,68 @@ pub fn run(config: &Config) -> Result<(), Error> {
     config
         .observe
         .check(config.mode == Mode::Fluxo && config.connections == 1)?;
+    check_memory(config)?;
     let progress = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let (unit, plan) = progress_of(config);
     let ticker = Ticker::start(Arc::clone(&progress), unit, plan);
     let barrier = Arc::new(Barrier::new(config.connections));
-    let mut workers = Vec::new();
-    for _ in 0..config.connections {
-        let job = Job {
-            addresses: addresses.clone(),
-            size: config.size,
-            in_flight: config.in_flight,
-            parts: config.parts,
-            deadline: started + config.duration,
-            count: config.count,
-            bytes: config.mebibytes * 1024 * 1024,
-            hold: config.hold,
-            timeout: config.timeout,
-            barrier: Arc::clone(&barrier),
-            progress: Arc::clone(&progress),
-            observe: config.observe.clone(),
-        };
-        let mode = config.mode;
-        let worker = thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || job.run(mode))
-            .map_err(|_| {
-                // O erro do sistema (`EAGAIN`) diria "tempo esgotado", que
-                // engana: falta memória para a pilha ou vaga no limite de threads.
-                Error::new(format!(
-                    "o kernel não deixou criar a thread da conexão {} de {} (falta memória \
-                     para a pilha dela, ou o limite de threads do usuário foi atingido; \
-                     veja `ulimit -u` e `ulimit -v`); tente menos --conexoes",
-                    workers.len() + 1,
-                    config.connections
-                ))
-            })?;
-        workers.push(worker);
-    }
-    let mut total = Tally::default();
-    for worker in workers {
-        let tally = worker
-            .join()
-            .map_err(|_| Error::new("uma thread do bench falhou"))?;
-        total.add(tally);
-    }
+    let jobs: Vec<_> = (0..config.connections)
+        .map(|_| {
+            let job = Job {
+                addresses: addresses.clone(),
+                size: config.size,
+                in_flight: config.in_flight,
+                parts: config.parts,
+                deadline: started + config.duration,
+                count: config.count,
+                bytes: config.mebibytes * 1024 * 1024,
+                hold: config.hold,
+                timeout: config.timeout,
+                barrier: Arc::clone(&barrier),
+                progress: Arc::clone(&progress),
+                observe: config.observe.clone(),
+            };
+            let mode = config.mode;
+            move || job.run(mode)
+        })
+        .collect();
+    let workers = Workers {
+        each: "da conexão",
+        option: "--conexoes",
+    };
+    let total: Tally = common::bench::run_all(jobs, workers)?;
     let elapsed = started.elapsed();
     ticker.stop();
     report(config, &total, elapsed);
-    let problems = total.problems();
-    if !problems.is_empty() {
-        return Err(Error::new(format!(
-            "a medida não vale: {}",
-            problems.join("\n  ")
-        )));
+    common::bench::verdict(&total.problems())
+}
+
+/// Confere, antes de começar, se a memória que as conexões vão pedir cabe: a
+/// pilha de cada thread e as mensagens que cada uma guarda ao mesmo tempo.
+/// Sem isto, `--conexoes 2000 --tamanho 1048576` sob um `ulimit -v` de 1 GB
+/// começaria e abortaria no meio ("memory allocation failed"), sem resultado.
+fn check_memory(config: &Config) -> Result<(), Error> {
+    let per_connection = match config.mode {
+        // A mensagem, a resposta, a resposta esperada e a próxima mensagem.
+        Mode::Ping | Mode::UmaPorConexao => 4 * config.size,
+        // A thread que envia, e os pedaços de 64 KiB dos dois lados.
+        Mode::Fluxo => THREAD_STACK + 4 * (64 * 1024 + 26),
+        Mode::Conexoes => 1024,
+    };
+    let needed = config
+        .connections
+        .saturating_mul(THREAD_STACK + per_connection);
+    if common::memory::fits(needed) {
+        return Ok(());
     }
-    Ok(())
+    Err(Error::new(format!(
+        "sem memória: {} no modo {} pedem cerca de {} MiB, e o kernel não tem isso para \
+         este processo (veja `ulimit -v`); tente menos --conexoes ou um --tamanho menor",
+        plural(config.connections, "conexão", "conexões"),
+        config.mode.name(),
+        thousands((needed >> 20) as u64)
+    )))
 }
 
 /// O trabalho de uma conexão (ou de um cliente, no modo uma-por-conexao).
@@ -319,19 +328,22 @@ impl Job {
         // Escreve numa thread e lê nesta: se uma só thread escrevesse tudo
         // antes de ler, os buffers dos dois lados encheriam e tudo pararia.
         // Devolve quantos bytes enviou: menos que `total` se o Ctrl+C parou o envio.
-        let sender = thread::spawn(move || -> io::Result<u64> {
-            let chunk = pattern(0, 64 * 1024 + 26);
-            let mut offset = 0u64;
-            while offset < total && !common::shutdown::interrupted() {
-                let start = (offset % 26) as usize;
-                let len = (total - offset).min(64 * 1024) as usize;
-                writer.write_all(&chunk[start..start + len])?;
-                offset += len as u64;
-                written.store(offset, Ordering::Relaxed);
-            }
-            writer.shutdown(Shutdown::Write)?;
-            Ok(offset)
-        });
+        let sender =
+            thread::Builder::new()
+                .stack_size(THREAD_STACK)
+                .spawn(move || -> io::Result<u64> {
+                    let chunk = pattern(0, 64 * 1024 + 26);
+                    let mut offset = 0u64;
+                    while offset < total && !common::shutdown::interrupted() {
+                        let start = (offset % 26) as usize;
+                        let len = (total - offset).min(64 * 1024) as usize;
+                        writer.write_all(&chunk[start..start + len])?;
+                        offset += len as u64;
+                        written.store(offset, Ordering::Relaxed);
+                    }
+                    writer.shutdown(Shutdown::Write)?;
+                    Ok(offset)
+                })?;
         let expected = pattern(0, 64 * 1024 + 26).to_ascii_uppercase();
         let mut buffer = vec![0u8; 64 * 1024];
         let mut received = 0u64;
@@ -606,17 +618,4 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
             config.connections * config.in_flight
         );
     }
-}
-
-/// A lei de Little: quantas mensagens estavam em voo, em média, pela
-/// vazão e pelo RTT médio. No modo ping, tem de dar perto de
-/// `conexões × em voo`; bem menos quer dizer que o relógio do RTT começa
-/// tarde ou para cedo.
-fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
-    per_second * mean_rtt_us / 1e6
-}
-
-/// `1 conexão`, `2 conexões`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -23,6 +23,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::Error;
+use common::error::is_timeout;
 // ANCHOR_END: imports
 
 // ANCHOR: config
@@ -307,13 +308,6 @@ fn refused(mut stream: &TcpStream, mut notice: Vec<u8>) -> Error {
 // ANCHOR: helpers
 fn failed(action: &str, err: &io::Error) -> Error {
     Error::io(format!("não foi possível {action}"), err)
-}
-
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// Mostra os bytes como vieram; diz se a saída ainda está aberta.

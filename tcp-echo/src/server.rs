@@ -21,16 +21,18 @@
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::error::is_timeout;
 use common::log::OncePerSecond;
 use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
 
-use crate::threads::{IDLE_THREAD_TIMEOUT, Pool};
+use crate::threads::{IDLE_THREAD_TIMEOUT, Pool, Seat};
 // ANCHOR_END: imports
 
 // ANCHOR: config
@@ -62,6 +64,9 @@ struct Shared {
     pool: Pool,
     /// O aviso de erro no `accept`, no máximo um por segundo.
     accept_failed: OncePerSecond,
+    /// Quem atende cada conexão: [`serve`]. Os testes põem no lugar um que
+    /// entra em pânico, como o `todo!()` do exercício 3 no kit.
+    serve: fn(TcpStream, SocketAddr, Duration),
 }
 // ANCHOR_END: shared
 
@@ -112,6 +117,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         active: AtomicUsize::new(0),
         pool: Pool::new(),
         accept_failed: OncePerSecond::new(),
+        serve,
     });
     // As threads livres já esperam a primeira conexão; a thread principal
     // também faz o laço, e nunca termina.
@@ -125,6 +131,8 @@ pub fn run(config: &Config) -> Result<(), Error> {
 /// O laço das notas, feito por várias threads ao mesmo tempo: cada uma espera
 /// uma conexão (`accept`), atende-a do começo ao fim e volta a esperar.
 fn accept_loop(shared: &Arc<Shared>, may_retire: bool) {
+    // A vaga desta thread na contagem volta sozinha se a thread morrer.
+    let _seat = Seat::new(&shared.pool);
     loop {
         // ANCHOR: accept
         let accepted = shared.listener.accept();
@@ -163,16 +171,52 @@ fn spawn_spares(shared: &Arc<Shared>) {
 // ANCHOR: limit
 /// Atende a conexão, se ainda cabe uma; senão, recusa com um aviso.
 fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
-    if !try_admit(&shared.active, shared.max_connections) {
+    let Some(_slot) = Slot::take(&shared.active, shared.max_connections) else {
         refuse(stream, client, shared.max_connections);
+        return;
+    };
+    if !common::memory::fits(MEMORY_MARGIN) {
+        out_of_memory(stream, client);
         return;
     }
     // Esta thread vai ficar ocupada: outra toma o lugar dela no `accept`.
     spawn_spares(shared);
-    serve(stream, client, shared.idle_timeout);
-    shared.active.fetch_sub(1, Ordering::SeqCst);
+    // Um pânico em `serve` (um `todo!()` ainda não feito, um bug) encerra só
+    // esta conexão: sem o `catch_unwind`, ele mataria a thread, e na thread
+    // principal, o servidor inteiro.
+    let served = panic::catch_unwind(AssertUnwindSafe(|| {
+        (shared.serve)(stream, client, shared.idle_timeout);
+    }));
+    if served.is_err() {
+        log_limited!("{client}: o atendimento falhou (o pânico está acima); o servidor segue");
+    }
+    // Aqui `_slot` é destruído, e a vaga volta: nenhum caminho a esquece.
 }
 // ANCHOR_END: limit
+
+// ANCHOR: slot
+/// Uma vaga entre as `--max-conexoes`, enquanto a conexão é atendida. Quando
+/// é destruída (no fim de `handle`, num `return` ou no meio de um pânico), a
+/// vaga volta: é o Rust que chama o `drop`, ninguém precisa lembrar.
+struct Slot<'a> {
+    active: &'a AtomicUsize,
+}
+
+impl<'a> Slot<'a> {
+    /// Ocupa uma vaga, se ainda há (veja [`try_admit`]). O `Slot` só nasce
+    /// com a vaga ocupada: com `then_some(Slot { .. })`, ele nasceria antes
+    /// da conta e, destruído na recusa, devolveria uma vaga que não tomou.
+    fn take(active: &'a AtomicUsize, max: usize) -> Option<Slot<'a>> {
+        try_admit(active, max).then(|| Slot { active })
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+// ANCHOR_END: slot
 
 // ANCHOR: try_admit
 // ANCHOR: try_admit_signature
@@ -213,6 +257,7 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
             common::tcp::close_gently(stream, REFUSAL_TIME);
             // ANCHOR_END: idle
         }
+        Err(err) if err.kind() == io::ErrorKind::OutOfMemory => out_of_memory(stream, client),
         Err(err) => log_limited!(
             "{client}: conexão interrompida: {}",
             common::error::describe(&err)
@@ -231,7 +276,8 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
     // EXERCÍCIO 3: INÍCIO
     // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
-    let mut buffer = vec![0u8; 64 * 1024];
+    // Sem memória, um erro (e não o fim do servidor): veja `common::memory`.
+    let mut buffer = common::memory::buffer(65_536)?; // 64 KiB
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;
@@ -284,6 +330,42 @@ fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
 }
 // ANCHOR_END: refuse
 
+// ANCHOR: out_of_memory
+/// Quanta memória livre o servidor exige antes de atender mais uma conexão:
+/// 4 MiB. Uma conexão usa perto de 400 KiB (a pilha da thread que toma o
+/// lugar desta no `accept`, o buffer de 64 KiB, as linhas do log); a folga
+/// cobre as threads livres que aceitam conexões ao mesmo tempo. Sem ela, a
+/// última conexão que coubesse deixaria o processo sem memória nem para
+/// escrever uma linha de log, e o Rust aborta o programa inteiro quando uma
+/// alocação falha.
+const MEMORY_MARGIN: usize = 4 * 1024 * 1024;
+
+/// Faltou memória para atender (um `ulimit -v`, uma máquina cheia): a conexão
+/// recebe um aviso e é fechada, como numa recusa, e o servidor segue com as
+/// outras. O aviso no log sai no máximo uma vez por segundo.
+fn out_of_memory(mut stream: TcpStream, client: SocketAddr) {
+    static WARNING: OncePerSecond = OncePerSecond::new();
+    if let Some(silenced) = WARNING.due() {
+        let repeated = match silenced {
+            0 => String::new(),
+            n => format!(" (mais {n} vezes desde o último aviso)"),
+        };
+        log!(
+            "aviso: sem memória para atender {client}{repeated}; a conexão foi recusada \
+             e as outras seguem atendidas. Para atender mais ao mesmo tempo, dê mais \
+             memória ao servidor (`ulimit -v`) ou diminua --max-conexoes."
+        );
+    }
+    let started = Instant::now();
+    let _ = common::tcp::configure_stream(&stream, Some(REFUSAL_TIME));
+    let _ = writeln!(
+        stream,
+        "ERRO: servidor sem memória; tente de novo mais tarde."
+    );
+    common::tcp::close_gently(stream, REFUSAL_TIME.saturating_sub(started.elapsed()));
+}
+// ANCHOR_END: out_of_memory
+
 // ANCHOR: accept_error
 /// Um erro no `accept` não para o servidor, nem cria threads: as conexões
 /// abertas continuam sendo atendidas, e a thread faz uma pausa antes de
@@ -313,15 +395,11 @@ fn after_accept_error(err: &io::Error, shared: &Shared) {
 // ANCHOR_END: accept_error
 
 // ANCHOR: helpers
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
 fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f64())
 }
 // ANCHOR_END: helpers
 // ANCHOR_END: whole_file
+
+#[cfg(test)]
+mod tests;

@@ -28,6 +28,12 @@ pub const SPARE_THREADS: usize = 8;
 pub const IDLE_THREAD_TIMEOUT: Duration = Duration::from_secs(3);
 // ANCHOR_END: spare_threads
 
+/// A pilha de cada thread de conexão: 256 KiB. O padrão do Rust é 2 MiB por
+/// thread, reservados de uma vez: sob um `ulimit -v`, que conta o reservado,
+/// cem threads já pediriam 200 MiB. Uma thread de conexão usa pouca pilha (o
+/// buffer de 64 KiB fica no heap); 256 KiB sobram até para mostrar um pânico.
+pub const THREAD_STACK: usize = 256 * 1024;
+
 /// A contagem das threads do servidor (a principal também conta).
 #[derive(Debug)]
 pub struct Pool {
@@ -90,7 +96,10 @@ impl Pool {
     /// memória), devolve a vaga, avisa (no máximo uma vez por segundo) e
     /// responde `false`: o servidor segue com as threads que já tem.
     pub fn spawn(&self, work: impl FnOnce() + Send + 'static) -> bool {
-        let spawned = thread::Builder::new().name("conexoes".into()).spawn(work);
+        let spawned = thread::Builder::new()
+            .name("conexoes".into())
+            .stack_size(THREAD_STACK)
+            .spawn(work);
         match spawned {
             Ok(_) => true,
             Err(err) => {
@@ -111,6 +120,30 @@ impl Pool {
     }
 }
 
+/// O lugar de uma thread na contagem, enquanto ela roda. Uma thread que
+/// termina direito sai da conta por [`Pool::retire`]; uma que morre num
+/// pânico sai quando o `Seat` dela é destruído no caminho do pânico. Assim a
+/// contagem nunca fica com threads que não existem mais.
+#[derive(Debug)]
+pub struct Seat<'a> {
+    pool: &'a Pool,
+}
+
+impl<'a> Seat<'a> {
+    /// O lugar da thread que chama, já contada (por [`Pool::new`] ou [`Pool::reserve`]).
+    pub fn new(pool: &'a Pool) -> Seat<'a> {
+        Seat { pool }
+    }
+}
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            *self.pool.threads() -= 1;
+        }
+    }
+}
+
 impl Default for Pool {
     fn default() -> Self {
         Pool::new()
@@ -122,7 +155,9 @@ impl Default for Pool {
 /// um tempo esgotado; aqui ele quer dizer "limite de threads atingido".
 fn spawn_error(err: &std::io::Error) -> String {
     match err.kind() {
-        std::io::ErrorKind::WouldBlock => "limite de threads do kernel atingido".to_string(),
+        std::io::ErrorKind::WouldBlock => {
+            "limite de threads do kernel atingido, ou falta de memória para a pilha".to_string()
+        }
         std::io::ErrorKind::OutOfMemory => "falta de memória para a pilha".to_string(),
         _ => common::error::describe(err),
     }
@@ -146,6 +181,21 @@ mod tests {
         assert!(pool.retire(1));
         assert!(!pool.retire(1));
         assert_eq!(pool.count(), 1 + SPARE_THREADS);
+    }
+
+    #[test]
+    fn thread_que_morre_em_panico_sai_da_contagem() {
+        let pool = std::sync::Arc::new(Pool::new());
+        assert!(pool.reserve(0));
+        assert_eq!(pool.count(), 2);
+        let for_thread = std::sync::Arc::clone(&pool);
+        let died = thread::spawn(move || {
+            let _seat = Seat::new(&for_thread);
+            panic!("de propósito");
+        })
+        .join();
+        assert!(died.is_err());
+        assert_eq!(pool.count(), 1);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`Server`] sobe um servidor na porta 0, lê da primeira linha o endereço
 //!   que ele realmente usou e o encerra ao fim do teste.
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
+//! - [`skip`] é o que um teste chama quando esta máquina não pode rodá-lo.
 
 #[cfg(feature = "professor")]
 pub mod classroom;
@@ -37,7 +38,10 @@ use std::time::{Duration, Instant};
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// O caminho do binário `name` (`"udp-echo"` ou `"tcp-echo"`), compilado na
-/// primeira chamada com o mesmo cargo e perfil que compilaram os testes.
+/// primeira chamada com o mesmo cargo e perfil que compilaram os testes. Se o
+/// `cargo build` compilou algo (o programa mudou), o teste diz isso no
+/// terminal: os segundos dessa compilação não ficam escondidos no tempo de um
+/// teste.
 ///
 /// Na correção (`avaliacao notas`) e no Wine (`.ci/wine/rodar`, sem cargo lá
 /// dentro) os binários já foram compilados antes, e a variável
@@ -72,6 +76,28 @@ pub fn build_programs(what: &str) -> PathBuf {
         Some("debug") | None => "dev",
         Some(other) => other,
     };
+    // O programa mais novo da pasta: mudou, o cargo compilou. Programas não
+    // têm extensão (fora o `.exe`); o `.cargo-lock` e os `.d` mudam sempre.
+    let built_at = |dir: &Path| {
+        std::fs::read_dir(dir).ok().and_then(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stem = name.trim_end_matches(std::env::consts::EXE_SUFFIX);
+                    !stem.contains('.')
+                })
+                .filter_map(|e| e.metadata().ok()?.modified().ok())
+                .max()
+        })
+    };
+    let watched = match what {
+        "--examples" => profile_dir.join("examples"),
+        _ => profile_dir.clone(),
+    };
+    let before = built_at(&watched);
+    let started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", what, "-p", "udp-echo", "-p", "tcp-echo"])
@@ -80,12 +106,24 @@ pub fn build_programs(what: &str) -> PathBuf {
         .arg("--target-dir")
         .arg(target_dir)
         .current_dir(workspace_root())
+        // Nenhum processo filho herda a saída padrão do harness: ela é o
+        // relatório dos testes, que a correção lê (o cargo só escreve na de
+        // erro).
+        .stdout(Stdio::null())
         .status()
         .expect("não foi possível rodar o cargo para compilar os programas");
     assert!(
         status.success(),
         "a compilação dos programas ({what}) falhou"
     );
+    if built_at(&watched) != before {
+        let _ = writeln!(
+            std::io::stderr(),
+            "avaliacao: compilei os programas para os testes (cargo build {what} -p udp-echo \
+             -p tcp-echo), em {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     profile_dir
 }
 
@@ -234,6 +272,32 @@ fn collect_lines(
         alive.store(false, std::sync::atomic::Ordering::SeqCst);
     });
     (first_rx, reader)
+}
+
+/// Um teste que precisa do que esta máquina não tem (root, `bwrap`,
+/// `python3`, `nc`, Chromium...) chama isto e retorna (`return skip("sem
+/// nc")`), em vez de passar em silêncio:
+///
+/// - na integração contínua (a variável `CI`, que o GitHub põe em `true`),
+///   é uma falha: lá, todo teste tem de rodar, e faltar a ferramenta é um
+///   defeito da máquina;
+/// - fora dela, escreve `IGNORADO: <teste>: <motivo>` direto no terminal. O
+///   `cargo test` esconde o `eprintln!` de um teste que passa; a escrita
+///   direta na saída de erro aparece sempre.
+#[track_caller]
+pub fn skip(reason: &str) {
+    let current = thread::current();
+    let test = current.name().unwrap_or("teste");
+    assert!(
+        !in_ci(),
+        "{test}: na integração contínua todo teste tem de rodar, e este não pôde: {reason}"
+    );
+    let _ = writeln!(std::io::stderr(), "IGNORADO: {test}: {reason}");
+}
+
+/// Estamos na integração contínua? (`CI` definida, e não vazia nem `false`.)
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// Repete `check` até ele dar verdadeiro ou [`PATIENCE`] passar.
@@ -391,13 +455,9 @@ pub fn patience_secs() -> u64 {
     PATIENCE.as_secs()
 }
 
-/// Um erro de "esperei e nada veio" (o tempo-limite do socket acabou)?
-pub fn is_timeout(err: &std::io::Error) -> bool {
-    matches!(
-        err.kind(),
-        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-    )
-}
+/// Um erro de "esperei e nada veio" (o tempo-limite do socket acabou)? O
+/// mesmo dos programas.
+pub use common::error::is_timeout;
 
 /// Um resumo curto de uma mensagem, para dizer numa falha o que foi enviado
 /// ou o que voltou: o tamanho e o começo como texto (`5 bytes "hello"`).

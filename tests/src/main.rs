@@ -281,6 +281,7 @@ fn grade_class(
         }
     };
     let progress = |line: &str| eprintln!("{line}");
+    progress(&sandbox.limits());
     let grader = while_waiting("ainda compilando a base", || {
         notas::Grader::prepare(&reference, &work, exercises, sandbox, limits, &progress)
     })?;
@@ -288,14 +289,19 @@ fn grade_class(
         "corrigindo {} entrega(s), {parallel} de cada vez...",
         chosen.len()
     );
-    notas::turma::grade_all(&grader, &chosen, parallel, &progress)?;
-    let grades = notas::turma::load_all(&grader, &submissions)?;
-    print!("{}", notas::table(&grader.exercises, &grades));
     let sheet = notas::Sheet {
         style: output.style,
         scale: output.scale,
         people: found.people(),
     };
+    let so_far = notas::turma::Output {
+        folder,
+        everyone: &submissions,
+        sheet: &sheet,
+    };
+    notas::turma::grade_all(&grader, &chosen, parallel, &progress, so_far)?;
+    let grades = notas::turma::load_all(&grader, &submissions)?;
+    print!("{}", notas::table(&grader.exercises, &grades));
     let csv = notas::turma::write_reports(folder, &grader, &grades, &sheet)?;
     if let Some(worksheet) = &output.worksheet {
         let filled =

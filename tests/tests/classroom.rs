@@ -79,11 +79,7 @@ fn assert_passes_actionlint(runner: classroom::Runner) {
             String::from_utf8_lossy(&output.stderr)
         ),
         None => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "a CI precisa do actionlint (a .ci/run o instala)"
-            );
-            eprintln!("NÃO RODOU: sem o actionlint (veja o começo deste arquivo)");
+            avaliacao::skip("sem o actionlint (veja o começo deste arquivo; a .ci/run o instala)")
         }
     }
     let _ = fs::remove_dir_all(&dir);

@@ -1,8 +1,15 @@
-//! A correção de uma turma hostil, de ponta a ponta: cada trapaça conhecida,
-//! um processo que fica rodando (também com `setsid`), um laço infinito,
-//! uma porta fixa, testes trocados, um programa que não compila. Confere a
+//! A correção de uma turma hostil, de ponta a ponta: cada trapaça conhecida
+//! (inclusive forjar o relatório dos testes de três jeitos), um processo que
+//! fica rodando (também com `setsid`), um laço infinito, uma porta fixa,
+//! testes trocados, um programa que não compila, `unsafe` escondido, uma
+//! bomba de processos, uma de memória e uma que enche o disco. Confere a
 //! nota justa de cada um, que nada foi escrito fora da pasta de trabalho,
 //! que nenhum processo sobrou e que a correção terminou num tempo limitado.
+//!
+//! As bombas só rodam dentro de um cgroup que o próprio teste cria (com
+//! root, como na CI): assim, mesmo que a correção falhasse em contê-las, a
+//! máquina continua de pé. Sem cgroup, o teste avisa e roda sem elas (na
+//! CI, falha).
 //!
 //! Precisa do bubblewrap (`bwrap`): a `.ci/run` o instala. Sem ele o teste
 //! avisa e não roda (na CI, falha).
@@ -16,7 +23,114 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use avaliacao::notas::limites::{self, Limiter};
 use avaliacao::{kit, notas, workspace_root};
+
+/// A memória de cada caixa neste teste (MiB): a bomba de memória bate nela
+/// sem pesar na máquina da CI.
+const MEMORY_MIB: u64 = 1024;
+
+/// Os três jeitos de forjar o relatório dos testes, em Rust seguro, postos
+/// no `common` da entrega (que os dois programas e os testes usam).
+const FORGERS: &str = r##"
+/// Os nomes dos testes de todos os programas de teste (`--list`).
+pub fn nomes_dos_testes(programa: &std::path::Path) -> Vec<String> {
+    let Ok(lista) = std::process::Command::new(programa).arg("--list").output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&lista.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(String::from)
+        .collect()
+}
+
+/// Um relatório "perfeito": cada nome com ok e as contas certas.
+pub fn relatorio_falso(nomes: &[String], anuncio: bool) -> String {
+    let mut texto = String::new();
+    if anuncio {
+        texto.push_str(&format!("
+running {} tests
+", nomes.len()));
+    }
+    for nome in nomes {
+        texto.push_str(&format!("test {nome} ... ok
+"));
+    }
+    texto.push_str(&format!(
+        "
+test result: ok. {} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
+
+",
+        nomes.len()
+    ));
+    texto
+}
+
+fn programas_de_teste() -> Vec<std::path::PathBuf> {
+    let Ok(pasta) = std::env::var("AVALIACAO_BINARIOS") else {
+        return Vec::new();
+    };
+    let Ok(itens) = std::fs::read_dir(format!("{pasta}/deps")) else {
+        return Vec::new();
+    };
+    itens
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let nome = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            nome.starts_with("exercicio_") && !nome.contains('.')
+        })
+        .collect()
+}
+
+/// Truque 1: troca cada programa de teste por um script que diz "ok".
+pub fn forja_binarios() {
+    use std::os::unix::fs::PermissionsExt;
+    for programa in programas_de_teste() {
+        let mut script = String::from("#!/bin/sh
+cat <<'FIM'
+");
+        script.push_str(&relatorio_falso(&nomes_dos_testes(&programa), true));
+        script.push_str("FIM
+");
+        let _ = std::fs::rename(&programa, programa.with_extension("orig"));
+        if std::fs::write(&programa, script).is_ok() {
+            let _ = std::fs::set_permissions(&programa, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+/// Truque 2: escreve o relatório na saída do harness pelo /proc e o mata.
+pub fn forja_proc() {
+    let mut nomes = Vec::new();
+    for programa in programas_de_teste() {
+        nomes.extend(nomes_dos_testes(&programa));
+    }
+    for pid in [std::os::unix::process::parent_id(), 1] {
+        let mut daqui = nomes_dos_testes(std::path::Path::new(&format!("/proc/{pid}/exe")));
+        if daqui.is_empty() {
+            daqui = nomes.clone();
+        }
+        let relatorio = relatorio_falso(&daqui, true);
+        if std::fs::write(format!("/proc/{pid}/fd/1"), relatorio).is_ok() {
+            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    }
+}
+
+/// Truque 3: chamado por um teste, dentro do programa de teste: escreve o
+/// relatório na própria saída e sai. (Não dá para impedir; a correção nota.)
+pub fn forja_em_processo() -> ! {
+    use std::io::Write;
+    let programa = std::env::current_exe().unwrap_or_default();
+    let relatorio = relatorio_falso(&nomes_dos_testes(&programa), false);
+    let mut saida = std::io::stdout();
+    let _ = saida.write_all(relatorio.as_bytes());
+    let _ = saida.flush();
+    std::process::exit(0)
+}
+"##;
 
 /// Uma marca única desta execução, para achar o que a turma hostil deixou.
 fn nonce() -> String {
@@ -106,6 +220,23 @@ fn zip(dir: &Path, zip: &Path) {
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// Põe `code` no começo do `main` do programa `krate`.
+fn at_start_of_main(root: &Path, krate: &str, code: &str) {
+    edit(
+        &root.join(krate).join("src/main.rs"),
+        "fn main() -> ExitCode {\n",
+        &format!("fn main() -> ExitCode {{\n{code}\n"),
+    );
+}
+
+/// Um cgroup deste teste para a correção inteira rodar dentro (com root):
+/// se as caixas da correção falhassem em conter uma bomba, este teto ainda
+/// seguraria a máquina.
+fn outer_cgroup() -> Option<Limiter> {
+    let limiter = Limiter::detect();
+    matches!(limiter, Limiter::CgroupV1 { .. } | Limiter::CgroupV2(_)).then_some(limiter)
+}
+
 fn bwrap_available() -> bool {
     Command::new("bwrap")
         .args(["--ro-bind", "/", "/", "true"])
@@ -114,14 +245,10 @@ fn bwrap_available() -> bool {
 }
 
 #[test]
+#[ignore = "pesado (uns 3 min em 2 núcleos): roda na .ci/run, ou com -- --ignored"]
 fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     if !bwrap_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do bubblewrap (a .ci/run o instala)"
-        );
-        eprintln!("NÃO RODOU: sem o bubblewrap (bwrap) nesta máquina");
-        return;
+        return avaliacao::skip("sem o bubblewrap (bwrap) nesta máquina (a .ci/run o instala)");
     }
     let root = workspace_root();
     let base = root.join("target/teste-da-correcao");
@@ -239,6 +366,92 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
         "resolve_one(&config.address, 12000)",
     );
 
+    // 10-12. Os três jeitos de forjar o relatório, num kit sem nada feito:
+    // trocar os programas de teste (a pasta de compilação é só leitura nos
+    // testes), escrever na saída do harness pelo /proc (o harness é "não
+    // inspecionável") e, dentro do programa de teste, imprimir um relatório
+    // e sair (notado ao conferir: "revisar à mão").
+    for (name, call) in [
+        ("troca_binario", "common::forja_binarios();"),
+        ("proc_fd", "common::forja_proc();"),
+    ] {
+        let forger = class.join(name);
+        kit::make(&root, &forger).unwrap();
+        let lib = forger.join("common/src/lib.rs");
+        let mut text = fs::read_to_string(&lib).unwrap();
+        text.push_str(FORGERS);
+        fs::write(&lib, text).unwrap();
+        at_start_of_main(&forger, "udp-echo", &format!("    {call}"));
+        at_start_of_main(&forger, "tcp-echo", &format!("    {call}"));
+        for n in [1, 3] {
+            replace_stub(&forger, n, &format!("{{ {call} unimplemented!() }}"));
+        }
+    }
+    let inside = class.join("em_processo");
+    kit::make(&root, &inside).unwrap();
+    let lib = inside.join("common/src/lib.rs");
+    let mut text = fs::read_to_string(&lib).unwrap();
+    text.push_str(FORGERS);
+    fs::write(&lib, text).unwrap();
+    replace_stub(&inside, 4, "crate::forja_em_processo()");
+
+    // 13. Uma solução honesta com a palavra "unsafe" num texto: nota cheia.
+    let word = class.join("honesto_unsafe");
+    copy_reference(&word);
+    inject(
+        &word,
+        1,
+        "    let _ = std::hint::black_box(\"unsafe { nada disto é código }\");",
+    );
+
+    // 14-16. As bombas (só dentro do cgroup deste teste): processos sem
+    // fim, memória sem fim e um disco cheio, no começo do `main` do UDP.
+    let outer = outer_cgroup();
+    let bombs = outer.is_some();
+    if bombs {
+        let fork = class.join("bomba_processos");
+        copy_reference(&fork);
+        at_start_of_main(
+            &fork,
+            "udp-echo",
+            "    let _ = std::process::Command::new(\"sh\").arg(\"-c\").arg(\"b(){ b|b & }; b\").spawn();",
+        );
+        let memory = class.join("bomba_memoria");
+        copy_reference(&memory);
+        at_start_of_main(
+            &memory,
+            "udp-echo",
+            "    let mut v: Vec<Vec<u8>> = Vec::new();\n    loop { v.push(vec![1u8; 8 << 20]); }",
+        );
+        let disk = class.join("enche_disco");
+        copy_reference(&disk);
+        at_start_of_main(
+            &disk,
+            "udp-echo",
+            &format!(
+                r#"    for place in ["/tmp", "/dev/shm", "/", ".", "/entrega", "/alvo", "/alvo/debug"] {{
+        let path = format!("{{place}}/enchendo-{mark}-{{}}", std::process::id());
+        if let Ok(mut file) = std::fs::File::create(&path) {{
+            let chunk = vec![7u8; 1 << 20];
+            for _ in 0..300 {{
+                if std::io::Write::write_all(&mut file, &chunk).is_err() {{
+                    break;
+                }}
+            }}
+        }}
+    }}"#
+            ),
+        );
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a CI roda como root, com cgroup: as bombas têm de rodar"
+        );
+        eprintln!(
+            "NÃO RODOU: as bombas (sem um cgroup que este teste possa criar; precisa de root)"
+        );
+    }
+
     // Como as entregas chegam: a referência num .zip, o laço do jeito que o
     // Moodle baixa (uma pasta por aluno com o .zip dentro), a hostil uma
     // pasta abaixo, e um arquivo solto que não é entrega.
@@ -253,13 +466,47 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     fs::write(class.join("leia-me.txt"), "não é entrega").unwrap();
 
     let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
+    // A correção inteira dentro do cgroup deste teste (se há): 4 caixas
+    // por aluno, 2 alunos de cada vez, cada caixa com o seu teto.
+    let (mut command, outer_group) = match &outer {
+        Some(limiter) => limiter.wrap_sized(
+            env!("CARGO_BIN_EXE_avaliacao").into(),
+            Vec::new(),
+            8 << 30,
+            4 * 2 * limites::PROCESSES + 256,
+        ),
+        None => (Command::new(env!("CARGO_BIN_EXE_avaliacao")), None),
+    };
+    let output = command
         .arg("notas")
         .arg(&class)
         .args(["--limite", "20", "--paralelo", "2"])
+        .env(limites::MEMORY_VARIABLE, MEMORY_MIB.to_string())
         .output()
         .unwrap();
     let elapsed = started.elapsed();
+    // As caixas da correção são apagadas uma a uma: nada sobra no cgroup.
+    if let Some(group) = outer_group {
+        for dir in group.dirs() {
+            let left: Vec<String> = fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("caixa-"))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(
+                left.is_empty(),
+                "cgroups que sobraram em {}: {left:?}",
+                dir.display()
+            );
+        }
+        assert_eq!(
+            group.finish(),
+            None,
+            "a correção inteira passou do teto do teste"
+        );
+    }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!("{stderr}\n{stdout}");
@@ -338,6 +585,68 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
             test.points,
             "{csv}"
         );
+    }
+
+    // Os relatórios forjados não valem nada; o de dentro do programa de
+    // teste fica marcado para o professor olhar.
+    assert_eq!(total("troca_binario"), 0.0, "{csv}");
+    assert_eq!(total("proc_fd"), 0.0, "{csv}");
+    assert_eq!(total("em_processo"), 0.0, "{csv}");
+    let flagged = row("em_processo").join(",");
+    assert!(
+        flagged.contains("ex04: revisar à mão: o relatório"),
+        "{flagged}"
+    );
+    assert!(
+        stderr.contains("em_processo") && stderr.contains("revisar à mão"),
+        "no terminal também: {stderr}"
+    );
+    // "unsafe" num texto não é `unsafe`.
+    assert_eq!(total("honesto_unsafe"), full, "{csv}");
+    if bombs {
+        // As bombas custam só o que elas quebram, e o professor vê o teto.
+        let fork = row("bomba_processos").join(",");
+        assert!(
+            fork.contains(&format!("limite de {} processos", limites::PROCESSES)),
+            "{fork}"
+        );
+        let memory = row("bomba_memoria").join(",");
+        assert!(
+            memory.contains(&format!("limite de {MEMORY_MIB} MiB de memória")),
+            "{memory}"
+        );
+        for student in ["bomba_processos", "bomba_memoria", "enche_disco"] {
+            assert_eq!(
+                points(student, index("exercicio_04")),
+                exercises[index("exercicio_04") - 1].points,
+                "a biblioteca não roda o main do UDP: {csv}"
+            );
+        }
+        // Nada do que a bomba de disco escreveu ficou, em lugar nenhum.
+        let mut written = Vec::new();
+        let mut size = 0;
+        let mut stack = vec![base.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let kind = entry.file_type().unwrap();
+                if kind.is_dir() {
+                    stack.push(entry.path());
+                } else if entry.file_name().to_string_lossy().contains("enchendo-") {
+                    written.push(entry.path());
+                }
+                if entry.path().starts_with(class.join(".avaliacao/alunos")) {
+                    size += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                }
+            }
+        }
+        assert!(written.is_empty(), "a bomba de disco deixou: {written:?}");
+        assert!(size < 64 << 20, "as pastas dos alunos têm {size} bytes");
+        let tmp = fs::read_dir("/tmp").unwrap().flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains(&format!("enchendo-{mark}"))
+        });
+        assert!(!tmp, "a bomba de disco escreveu no /tmp da máquina");
     }
 
     // A devolutiva de cada aluno diz o porquê, teste por teste.

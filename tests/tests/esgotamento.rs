@@ -504,3 +504,49 @@ fn cliente_desiste_de_um_servidor_que_nao_le() {
     );
     holder.join().unwrap();
 }
+
+#[test]
+fn bench_sem_memoria_explica_antes_de_comecar() {
+    // O caso do issue: valores que a linha de comando aceita, 2000 clientes
+    // de 1 MiB, sob um `ulimit -v` de 1 GB.
+    let port = avaliacao::free_port().to_string();
+    let mut command = Command::new(binary("tcp-echo"));
+    command.args([
+        "bench",
+        "--servidor",
+        "127.0.0.1",
+        "--porta",
+        &port,
+        "--modo",
+        "uma-por-conexao",
+        "--tamanho",
+        "1048576",
+        "--conexoes",
+        "2000",
+    ]);
+    let limit = libc::rlimit {
+        rlim_cur: 1_000_000_000,
+        rlim_max: 1_000_000_000,
+    };
+    // SAFETY: entre o fork e o exec só chamamos setrlimit, que é seguro
+    // nesse intervalo (async-signal-safe) e não aloca memória.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let output = avaliacao::run_command(command, b"");
+    let stderr = &output.stderr;
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "erro: sem memória: 2000 conexões no modo uma-por-conexao pedem cerca de 8 500 MiB"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("memory allocation"), "{stderr}");
+}

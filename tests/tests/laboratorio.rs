@@ -11,6 +11,7 @@ use std::process::Command;
 use avaliacao::{binary, workspace_root};
 
 #[test]
+#[ignore = "pesado (até 1 min, precisa de root): roda na .ci/run, ou com -- --ignored"]
 fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
     let bin_dir = binary("udp-echo")
         .parent()
@@ -47,22 +48,13 @@ fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
             }
             eprintln!("{stdout}");
         }
-        // Na integração contínua do projeto (como root), não rodar é falha;
-        // fora dela, ou sem root (o kit de um aluno), é só um aviso.
-        Some(2) if std::env::var_os("CI").is_some() && is_root() => {
-            panic!("na integração contínua, como root, o laboratório tem de rodar:\n{stderr}")
-        }
-        Some(2) => {
-            eprintln!("\n*** AVISO: o laboratório do kernel NÃO RODOU aqui: {stderr} ***\n")
-        }
+        // Sem root ou sem as ferramentas: na integração contínua é falha,
+        // fora dela (o kit de um aluno) aparece como IGNORADO.
+        Some(2) => avaliacao::skip(&format!(
+            "o laboratório do kernel não rodou: {}",
+            stderr.trim()
+        )),
         _ => panic!("o laboratório falhou:\n{stdout}\n{stderr}"),
     }
     let _ = std::fs::remove_dir_all(&output_dir);
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }

@@ -20,12 +20,12 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
+use common::bench::{Workers, little, plural};
 use common::report::{Fields, Format, Value};
 use common::stats::{Latencies, Plan, Ticker, Unit, decimal, per_second, thousands};
-use common::udp::is_timeout;
+use common::udp::wait_over;
 use common::{Error, out};
 
 /// O tamanho mínimo de um datagrama do bench: o número de sequência.
@@ -100,7 +100,7 @@ fn note(slot: &mut Option<String>, text: impl FnOnce() -> String) {
     }
 }
 
-impl Tally {
+impl common::bench::Tally for Tally {
     /// Soma a este o que outro cliente contou.
     fn add(&mut self, other: Tally) {
         self.sent += other.sent;
@@ -116,7 +116,9 @@ impl Tally {
         self.last_answer = self.last_answer.max(other.last_answer);
         self.first.merge(other.first);
     }
+}
 
+impl Tally {
     /// Por que a medida não vale, se não vale: uma frase por tipo de problema.
     fn problems(&self, server: SocketAddr) -> Vec<String> {
         let mut problems = Vec::new();
@@ -161,14 +163,14 @@ pub fn run(config: &Config) -> Result<(), Error> {
     let answered = Arc::new(AtomicU64::new(0));
     eprintln!(
         "bench UDP: {server}, {} × {} em voo, {} bytes por datagrama",
-        plural(config.clients),
+        plural(config.clients, "cliente", "clientes"),
         config.in_flight,
         config.size
     );
     // O primeiro Ctrl+C para os envios; o resultado do que foi medido sai igual.
     common::shutdown::stop_on_ctrl_c();
     let started = Instant::now();
-    let mut workers = Vec::new();
+    let mut jobs = Vec::new();
     for _ in 0..config.clients {
         let socket = common::udp::client_socket(server)?;
         common::udp::set_read_timeout(&socket, Duration::from_millis(20))
@@ -183,23 +185,18 @@ pub fn run(config: &Config) -> Result<(), Error> {
             timeout: config.timeout,
             answered: Arc::clone(&answered),
         };
-        let worker = thread::Builder::new()
-            .spawn(move || job.run())
-            .map_err(|_| thread_refused(workers.len() + 1, config.clients))?;
-        workers.push(worker);
+        jobs.push(move || job.run());
     }
     let plan = match config.count {
         Some(count) => Plan::Until(count * config.clients as u64),
         None => Plan::For(config.duration),
     };
     let ticker = Ticker::start(Arc::clone(&answered), Unit::Replies, plan);
-    let mut total = Tally::default();
-    for worker in workers {
-        let tally = worker
-            .join()
-            .map_err(|_| Error::new("uma thread do bench falhou"))?;
-        total.add(tally);
-    }
+    let workers = Workers {
+        each: "do cliente",
+        option: "--clientes",
+    };
+    let total: Tally = common::bench::run_all(jobs, workers)?;
     ticker.stop();
     // A medida acaba no último envio ou na última resposta certa, o que vier
     // depois: o tempo que o bench só esperou o `timeout` dos datagramas
@@ -211,14 +208,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .max(total.last_answer)
         .map_or_else(|| started.elapsed(), |last| last - started);
     report(config, &total, elapsed);
-    let problems = total.problems(server);
-    if !problems.is_empty() {
-        return Err(Error::new(format!(
-            "a medida não vale: {}",
-            problems.join("\n  ")
-        )));
-    }
-    Ok(())
+    common::bench::verdict(&total.problems(server))
 }
 
 /// O trabalho de um cliente.
@@ -306,7 +296,7 @@ impl Job {
                     &mut pending,
                     &mut tally,
                 ),
-                Err(err) if is_timeout(&err) => {}
+                Err(err) if wait_over(&err) => {}
                 Err(err) => {
                     tally.errors += 1;
                     note(&mut tally.first.error, || {
@@ -454,7 +444,7 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
     out!();
     out!(
         "Resultado: UDP, {} × {} em voo, {} bytes, {} s{}",
-        plural(config.clients),
+        plural(config.clients, "cliente", "clientes"),
         config.in_flight,
         config.size,
         decimal(elapsed.as_secs_f64(), 2),
@@ -489,27 +479,4 @@ fn report(config: &Config, total: &Tally, elapsed: Duration) {
         decimal(little(rate, rtt.mean), 2),
         config.clients * config.in_flight
     );
-}
-
-/// A lei de Little: quantos datagramas estavam em voo, em média, pela
-/// vazão e pelo RTT médio. Tem de dar perto de `clientes × em voo`; bem menos
-/// quer dizer que o relógio do RTT começa tarde ou para cedo.
-fn little(per_second: f64, mean_rtt_us: f64) -> f64 {
-    per_second * mean_rtt_us / 1e6
-}
-
-/// A thread de um cliente não pôde ser criada. O erro do sistema (`EAGAIN`)
-/// diria "recurso temporariamente indisponível", o que não ajuda: o que falta
-/// é memória para a pilha da thread ou vaga no limite de threads do usuário.
-fn thread_refused(n: usize, total: usize) -> Error {
-    Error::new(format!(
-        "o kernel não deixou criar a thread do cliente {n} de {total} (falta memória \
-         para a pilha dela, ou o limite de threads do usuário foi atingido; veja \
-         `ulimit -u` e `ulimit -v`); tente menos --clientes"
-    ))
-}
-
-/// `1 cliente`, `4 clientes`.
-fn plural(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "cliente" } else { "clientes" })
 }

@@ -115,7 +115,6 @@ pub fn ask(
     config: &Config,
 ) -> Result<Vec<u8>, Error> {
     // EXERCÍCIO 2: INÍCIO
-    // ANCHOR: attempts
     for attempt in 1..=config.attempts {
         // ANCHOR: send
         socket
@@ -134,7 +133,6 @@ pub fn ask(
             );
         }
     }
-    // ANCHOR_END: attempts
     // ANCHOR: give_up
     Err(Error::new(format!(
         "nenhuma resposta de {server} depois de {} tentativa(s) de {:?} cada. \

@@ -18,7 +18,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::stats::{Latencies, decimal};
-use common::udp::is_timeout;
+use common::udp::wait_over;
 use common::{Error, out};
 
 /// O que o pinger precisa saber, vindo da linha de comando.
@@ -173,7 +173,7 @@ fn listen(
             .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
         let datagram = match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) => datagram,
-            Err(err) if is_timeout(&err) => return Ok(false),
+            Err(err) if wait_over(&err) => return Ok(false),
             Err(err) => return Err(Error::io("não foi possível receber", &err)),
         };
         if datagram.from != server {

@@ -9,9 +9,16 @@
 //! - processos próprios (PID namespace): quando o comando termina, ou quando
 //!   o tempo acaba, **todo** processo que ele deixou morre junto, inclusive
 //!   os que fugiram do grupo com `setsid`;
-//! - o sistema e o Rust só para leitura; para escrever, só a entrega
-//!   (`/entrega`), a pasta de compilação (`/alvo`) e um `/tmp` próprio e
-//!   pequeno;
+//! - o sistema e o Rust só para leitura; `/` e `/dev` também; para
+//!   escrever, um `/tmp` e um `/dev/shm` próprios e pequenos, e, só na
+//!   compilação, a entrega (`/entrega`) e a pasta de compilação (`/alvo`);
+//! - nos testes ([`Sandbox::run_tests`]), a entrega e a pasta de compilação
+//!   só para leitura, o programa de teste só para execução (modo `0111`: o
+//!   kernel o marca "não inspecionável", e nenhum outro processo abre a
+//!   saída dele por `/proc/PID/fd`) e como PID 1 da caixa (nenhum processo
+//!   inspecionável segura essa saída); como root, os testes rodam como o
+//!   usuário `nobody`, porque o root abre o `/proc` de qualquer um;
+//! - memória e processos limitados por caixa ([`super::limites`]);
 //! - sem ver o `$HOME` do professor, a solução de referência nem as outras
 //!   entregas; ambiente mínimo (nenhuma variável do professor passa).
 //!
@@ -20,12 +27,14 @@
 //! mas um processo que saia do grupo pode sobreviver, e o código do aluno
 //! lê e escreve o que o professor pode.
 
+use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use super::limites::{self, Limiter};
 
 /// Quanto da saída de um comando guardamos: o bastante para achar o erro de
 /// compilação e o relatório dos testes; o resto é lido e descartado (um
@@ -35,6 +44,20 @@ pub const MAX_OUTPUT: usize = 4 << 20;
 /// O tamanho do `/tmp` da caixa: os testes quase não o usam; o limite
 /// impede que um programa encha a memória da máquina escrevendo ali.
 const TMP_SIZE: u64 = 256 << 20;
+
+/// O tamanho do `/dev/shm` da caixa (memória compartilhada): os testes não
+/// o usam; sem teto, seria um jeito de passar por cima do `/tmp`.
+const SHM_SIZE: u64 = 16 << 20;
+
+/// Quantas vezes tentar de novo quando a máquina não deixa criar um
+/// processo (`EAGAIN`: o limite de processos do professor, por exemplo), e
+/// quanto esperar entre elas.
+const SPAWN_TRIES: u32 = 5;
+/// Veja [`SPAWN_TRIES`].
+const SPAWN_PAUSE: Duration = Duration::from_secs(2);
+
+/// O usuário dos testes quando a correção roda como root.
+const NOBODY: &str = "65534";
 
 /// Onde a entrega e a pasta de compilação aparecem dentro da caixa. Sempre
 /// os mesmos caminhos: assim o que foi compilado para uma entrega serve de
@@ -65,6 +88,9 @@ pub struct Run {
     /// A saída de erro, até [`MAX_OUTPUT`] bytes (onde o cargo escreve, e
     /// onde caem os pânicos dos servidores que os testes sobem).
     pub errors: String,
+    /// O teto de memória ou de processos que o comando atingiu, se algum
+    /// (só com cgroup).
+    pub exhausted: Option<String>,
 }
 
 impl Run {
@@ -89,6 +115,17 @@ pub struct Sandbox {
     toolchain: PathBuf,
     /// O `CARGO_HOME` do professor (as dependências já baixadas).
     cargo_home: PathBuf,
+    /// Como a memória e os processos de cada caixa são limitados.
+    limiter: Limiter,
+}
+
+/// O que a caixa pode mudar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// A entrega e a pasta de compilação (compilar, abrir um `.zip`).
+    Writable,
+    /// Nada fora do `/tmp` e do `/dev/shm` da caixa (rodar os testes).
+    Tests,
 }
 
 impl Sandbox {
@@ -102,13 +139,28 @@ impl Sandbox {
              o risco, rode com --sem-isolamento"
                 .to_string()
         })?;
+        if limites::is_root() && find_in_path("setpriv").is_none() {
+            return Err(
+                "como root, os testes dos alunos rodam como o usuário nobody \
+                 (o root abre a saída de qualquer processo), e para isso falta o \
+                 `setpriv` (pacote util-linux)"
+                    .to_string(),
+            );
+        }
         let sandbox = Sandbox {
             bwrap: Some(bwrap),
             ..Sandbox::unisolated()?
         };
         // Uma caixa vazia, para saber se o sistema permite (alguns desligam
         // os user namespaces).
-        let empty = std::env::temp_dir().join(format!("avaliacao-sonda-{}", std::process::id()));
+        // Um nome por sonda (duas caixas criadas ao mesmo tempo, nos testes,
+        // não apagam a pasta uma da outra).
+        static PROBES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let empty = std::env::temp_dir().join(format!(
+            "avaliacao-sonda-{}-{}",
+            std::process::id(),
+            PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&empty).map_err(|e| format!("{}: {e}", empty.display()))?;
         let probe = sandbox.run(
             &empty,
@@ -119,6 +171,19 @@ impl Sandbox {
             &[],
             Duration::from_secs(20),
         );
+        // E a caixa dos testes (só leitura; como root, como nobody).
+        let probe = match probe {
+            Ok(run) if run.success() => sandbox.run_tests(
+                &empty,
+                &empty,
+                "",
+                "true",
+                &[],
+                &[],
+                Duration::from_secs(20),
+            ),
+            other => other,
+        };
         let _ = std::fs::remove_dir_all(&empty);
         match probe {
             Ok(run) if run.success() => Ok(sandbox),
@@ -138,7 +203,14 @@ impl Sandbox {
             bwrap: None,
             toolchain: toolchain()?,
             cargo_home: cargo_home()?,
+            limiter: Limiter::detect(),
         })
+    }
+
+    /// Como a memória e os processos de cada caixa são limitados (uma frase
+    /// para o professor).
+    pub fn limits(&self) -> String {
+        self.limiter.describe()
     }
 
     /// Há isolamento?
@@ -187,6 +259,62 @@ impl Sandbox {
         env: &[(&str, &str)],
         limit: Duration,
     ) -> io::Result<Run> {
+        self.run_in(
+            Access::Writable,
+            work,
+            target,
+            dir,
+            program,
+            args,
+            env,
+            limit,
+        )
+    }
+
+    /// Como [`Sandbox::run`], para um programa de teste já compilado
+    /// (`program`, dentro de `target`): a entrega e a pasta de compilação
+    /// só para leitura, o programa de teste só para execução, e o relatório
+    /// que ele escreve na saída padrão fora do alcance de qualquer outro
+    /// processo da caixa (veja o começo do arquivo).
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_tests(
+        &self,
+        work: &Path,
+        target: &Path,
+        dir: &str,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        limit: Duration,
+    ) -> io::Result<Run> {
+        // Só execução (`--x--x--x`): quem roda um programa que não pode ler
+        // vira um processo "não inspecionável" (o kernel não deixa outro
+        // processo do mesmo usuário abrir /proc/PID/fd, mem, nem usar ptrace).
+        if let Ok(inside) = Path::new(program).strip_prefix(self.target_path(target)) {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let host = target.join(inside);
+                std::fs::set_permissions(&host, std::fs::Permissions::from_mode(0o111))?;
+            }
+            #[cfg(not(unix))]
+            let _ = inside;
+        }
+        self.run_in(Access::Tests, work, target, dir, program, args, env, limit)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_in(
+        &self,
+        access: Access,
+        work: &Path,
+        target: &Path,
+        dir: &str,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        limit: Duration,
+    ) -> io::Result<Run> {
         let work_inside = self.work_path(work).join(dir);
         let target_inside = self.target_path(target);
         let home = match &self.bwrap {
@@ -223,42 +351,94 @@ impl Sandbox {
         ];
         variables.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
 
-        let mut command = match &self.bwrap {
+        let (mut command, group) = match &self.bwrap {
             Some(bwrap) => {
-                let mut command = Command::new(bwrap);
-                command.args(self.bwrap_args(work, target));
-                command.arg("--chdir").arg(&work_inside);
+                let mut words: Vec<OsString> = self
+                    .bwrap_args(access, work, target)
+                    .into_iter()
+                    .map(OsString::from)
+                    .collect();
+                words.push("--chdir".into());
+                words.push(work_inside.into_os_string());
                 for (key, value) in &variables {
-                    command.args(["--setenv", key, value]);
+                    words.extend(["--setenv", key, value].map(OsString::from));
                 }
-                command.arg("--").arg(program).args(args);
+                words.push("--".into());
+                if access == Access::Tests && limites::is_root() {
+                    // Como root, os testes rodam como nobody: o root abriria
+                    // o /proc/PID/fd de qualquer processo, inspecionável ou
+                    // não. NO_NEW_PRIVS (o bwrap liga) e nenhuma capacidade.
+                    words.extend(
+                        [
+                            "setpriv",
+                            &format!("--reuid={NOBODY}"),
+                            &format!("--regid={NOBODY}"),
+                            "--clear-groups",
+                            "--bounding-set=-all",
+                            "--inh-caps=-all",
+                            "--",
+                        ]
+                        .map(OsString::from),
+                    );
+                }
+                words.push(program.into());
+                words.extend(args.iter().map(OsString::from));
+                let (mut command, group) = self.limiter.wrap(bwrap.clone().into_os_string(), words);
                 command.env_clear();
-                command
+                (command, group)
             }
             None => {
                 if !home.exists() {
                     std::fs::create_dir_all(&home)?;
                 }
-                let mut command = Command::new(program);
-                command.args(args).current_dir(&work_inside).env_clear();
-                command
+                let (mut command, group) = self
+                    .limiter
+                    .wrap(program.into(), args.iter().map(OsString::from).collect());
+                command.current_dir(&work_inside).env_clear();
+                (command, group)
             }
         };
         for (key, value) in &variables {
             command.env(key, value);
         }
-        run_with_limit(command, limit)
+        let run = run_with_limit(command, limit);
+        let exhausted = group.and_then(limites::Group::finish);
+        run.map(|run| Run { exhausted, ..run })
     }
 
     /// Os argumentos do bwrap: o que a caixa vê e o que ela pode.
-    fn bwrap_args(&self, work: &Path, target: &Path) -> Vec<String> {
+    fn bwrap_args(&self, access: Access, work: &Path, target: &Path) -> Vec<String> {
         let mut args: Vec<String> = Vec::new();
         let mut push = |items: &[&str]| args.extend(items.iter().map(|s| s.to_string()));
+        let as_nobody = access == Access::Tests && limites::is_root();
         // Tudo separado (rede, processos, usuários, IPC, nome da máquina);
-        // a rede nova só tem a loopback.
-        push(&["--unshare-all", "--die-with-parent", "--new-session"]);
-        // Como root (na CI, por exemplo), nenhum poder especial lá dentro.
+        // a rede nova só tem a loopback. Para virar nobody, o root fica sem
+        // um namespace de usuários (nele só o root existiria).
+        if as_nobody {
+            push(&[
+                "--unshare-ipc",
+                "--unshare-pid",
+                "--unshare-net",
+                "--unshare-uts",
+                "--unshare-cgroup-try",
+            ]);
+        } else {
+            push(&["--unshare-all"]);
+        }
+        push(&["--die-with-parent", "--new-session"]);
+        // Como root (na CI, por exemplo), nenhum poder especial lá dentro;
+        // só o de virar nobody, que o setpriv usa e larga em seguida.
         push(&["--cap-drop", "ALL"]);
+        if as_nobody {
+            for cap in ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"] {
+                push(&["--cap-add", cap]);
+            }
+        }
+        // Nos testes, o programa de teste é o PID 1: o bwrap não fica lá
+        // dentro como um processo comum segurando a saída dele.
+        if access == Access::Tests {
+            push(&["--as-pid-1"]);
+        }
         // O sistema, só leitura. Em sistemas com /bin → usr/bin, os links.
         push(&["--ro-bind", "/usr", "/usr"]);
         for dir in ["/bin", "/sbin", "/lib", "/lib32", "/lib64"] {
@@ -301,75 +481,153 @@ impl Sandbox {
                 push(&["--ro-bind", &path.to_string_lossy(), &inside]);
             }
         }
-        // O que ela pode mudar: a entrega e a pasta de compilação.
-        push(&["--bind", &work.to_string_lossy(), WORK]);
-        push(&["--bind", &target.to_string_lossy(), TARGET]);
-        push(&["--size", &TMP_SIZE.to_string(), "--tmpfs", "/tmp"]);
+        // A entrega e a pasta de compilação: para escrever só na
+        // compilação; nos testes, só leitura.
+        let bind = match access {
+            Access::Writable => "--bind",
+            Access::Tests => "--ro-bind",
+        };
+        push(&[bind, &work.to_string_lossy(), WORK]);
+        push(&[bind, &target.to_string_lossy(), TARGET]);
         push(&["--proc", "/proc", "--dev", "/dev"]);
+        // O que se escreve fora delas fica na memória: com tamanho.
+        for (dir, size) in [("/tmp", TMP_SIZE), ("/dev/shm", SHM_SIZE)] {
+            push(&[
+                "--perms",
+                "1777",
+                "--size",
+                &size.to_string(),
+                "--tmpfs",
+                dir,
+            ]);
+        }
+        // A raiz da caixa e o /dev (também na memória) só para leitura.
+        push(&["--remount-ro", "/dev", "--remount-ro", "/"]);
         args
     }
 }
 
-/// Roda `command` com a saída juntada num cano lido por uma thread e,
-/// se passar de `limit`, mata o grupo de processos inteiro.
+/// Roda `command` com as duas saídas em canos e, se passar de `limit`,
+/// mata o grupo de processos inteiro.
 ///
-/// Nunca espera por um cano que um processo que sobrou ainda segure: depois
-/// que o comando terminou, a leitura tem no máximo um segundo para acabar, e
-/// fica com o que leu até ali.
+/// Os canos são lidos aqui mesmo, sem threads (com `poll`): quando a
+/// máquina não deixa criar mais nada (um `fork` sem fim noutra caixa), a
+/// correção não precisa criar nada para continuar. Nunca espera por um cano
+/// que um processo que sobrou ainda segure: depois que o comando terminou,
+/// a leitura tem no máximo um segundo para acabar, e fica com o que leu.
+#[cfg(unix)]
 fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
     command.stdin(Stdio::null());
+    command.process_group(0);
     // Dois canos, um para cada saída: o que os servidores dos testes
     // escrevem na saída de erro não se mistura, no meio de uma linha, ao
     // relatório do harness na saída padrão.
-    #[cfg(unix)]
-    let readers: Vec<Box<dyn Read + Send>> = {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-        let (out_reader, out_writer) = pipe()?;
-        let (err_reader, err_writer) = pipe()?;
-        command.stdout(out_writer).stderr(err_writer);
-        vec![Box::new(out_reader), Box::new(err_reader)]
-    };
-    #[cfg(not(unix))]
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn()?;
+    let (out_reader, out_writer) = pipe()?;
+    let (err_reader, err_writer) = pipe()?;
+    command.stdout(out_writer).stderr(err_writer);
+    let mut child = spawn_patiently(&mut command)?;
     // Fecha as nossas pontas de escrita (ficam no `command`): sem isso o
     // cano nunca terminaria.
     drop(command);
-    #[cfg(not(unix))]
-    let readers: Vec<Box<dyn Read + Send>> = {
-        let mut readers: Vec<Box<dyn Read + Send>> = Vec::new();
-        if let Some(out) = child.stdout.take() {
-            readers.push(Box::new(out));
+    let mut readers = [Some(out_reader), Some(err_reader)];
+    let mut kept: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
+    let mut chunk = vec![0u8; 64 * 1024];
+    let deadline = Instant::now() + limit;
+    let mut ending = None;
+    let mut give_up = None;
+    loop {
+        let mut fds: Vec<libc::pollfd> = readers
+            .iter()
+            .flatten()
+            .map(|r| libc::pollfd {
+                fd: r.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        if !fds.is_empty() {
+            // SAFETY: `fds` é um vetor nosso de `fds.len()` pollfd válidos.
+            unsafe {
+                libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 20);
+            }
+        } else {
+            thread::sleep(Duration::from_millis(20));
         }
-        if let Some(err) = child.stderr.take() {
-            readers.push(Box::new(err));
-        }
-        readers
-    };
-    let buffers: Vec<Arc<Mutex<Vec<u8>>>> = readers
-        .iter()
-        .map(|_| Arc::new(Mutex::new(Vec::new())))
-        .collect();
-    let pending = Arc::new(std::sync::atomic::AtomicUsize::new(readers.len()));
-    for (mut reader, collected) in readers.into_iter().zip(buffers.iter().cloned()) {
-        let pending = Arc::clone(&pending);
-        thread::spawn(move || {
-            let mut chunk = vec![0u8; 64 * 1024];
-            loop {
-                match reader.read(&mut chunk) {
-                    Ok(0) => break,
+        for (reader, kept) in readers.iter_mut().zip(kept.iter_mut()) {
+            // Lê o que há, sem esperar (os canos são não bloqueantes).
+            while let Some(file) = reader.as_mut() {
+                match file.read(&mut chunk) {
+                    Ok(0) => *reader = None,
                     Ok(n) => {
-                        let mut kept = collected.lock().unwrap_or_else(|e| e.into_inner());
                         let room = MAX_OUTPUT.saturating_sub(kept.len());
                         kept.extend_from_slice(&chunk[..n.min(room)]);
                     }
                     Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(_) => *reader = None,
                 }
             }
-            pending.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        });
+        }
+        if ending.is_none() {
+            if let Some(status) = child.try_wait()? {
+                ending = Some(Ending::Exited(status.code()));
+            } else if Instant::now() >= deadline {
+                kill_group(&child);
+                let _ = child.kill();
+                let _ = child.wait();
+                ending = Some(Ending::TimedOut);
+            }
+            if ending.is_some() {
+                // Com isolamento, tudo o que o comando criou já morreu e o
+                // cano fechou. Sem isolamento, um processo que fugiu pode
+                // segurá-lo: não esperamos.
+                kill_group(&child);
+                give_up = Some(Instant::now() + Duration::from_secs(1));
+            }
+        }
+        if let (Some(ending), Some(give_up)) = (ending, give_up) {
+            if readers.iter().all(Option::is_none) || Instant::now() >= give_up {
+                let [output, errors] = kept.map(|k| String::from_utf8_lossy(&k).into_owned());
+                return Ok(Run {
+                    ending,
+                    output,
+                    errors,
+                    exhausted: None,
+                });
+            }
+        }
+    }
+}
+
+/// Sem `poll` (fora do Unix): uma thread por saída, criada com cuidado.
+#[cfg(not(unix))]
+fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
+    use std::sync::{Arc, Mutex};
+    command.stdin(Stdio::null());
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = spawn_patiently(&mut command)?;
+    let mut readers: Vec<Box<dyn Read + Send>> = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        readers.push(Box::new(out));
+    }
+    if let Some(err) = child.stderr.take() {
+        readers.push(Box::new(err));
+    }
+    let buffers: Vec<Arc<Mutex<Vec<u8>>>> = (0..2).map(|_| Arc::default()).collect();
+    for (mut reader, collected) in readers.into_iter().zip(buffers.iter().cloned()) {
+        thread::Builder::new().spawn(move || {
+            let mut chunk = vec![0u8; 64 * 1024];
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                let mut kept = collected.lock().unwrap_or_else(|e| e.into_inner());
+                let room = MAX_OUTPUT.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..n.min(room)]);
+            }
+        })?;
     }
     let deadline = Instant::now() + limit;
     let ending = loop {
@@ -377,33 +635,46 @@ fn run_with_limit(mut command: Command, limit: Duration) -> io::Result<Run> {
             break Ending::Exited(status.code());
         }
         if Instant::now() >= deadline {
-            kill_group(&child);
             let _ = child.kill();
             let _ = child.wait();
             break Ending::TimedOut;
         }
         thread::sleep(Duration::from_millis(20));
     };
-    // Com isolamento, tudo o que o comando criou já morreu e o cano fechou.
-    // Sem isolamento, um processo que fugiu pode segurá-lo: não esperamos.
-    kill_group(&child);
-    let waited = Instant::now();
-    while pending.load(std::sync::atomic::Ordering::SeqCst) > 0
-        && waited.elapsed() < Duration::from_secs(1)
-    {
-        thread::sleep(Duration::from_millis(5));
-    }
+    thread::sleep(Duration::from_millis(200));
     let text = |index: usize| {
-        buffers.get(index).map_or_else(String::new, |buffer| {
-            let bytes = buffer.lock().unwrap_or_else(|e| e.into_inner());
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
+        let bytes = buffers[index].lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&bytes).into_owned()
     };
     Ok(Run {
         ending,
         output: text(0),
         errors: text(1),
+        exhausted: None,
     })
+}
+
+/// `command.spawn()`, tentando de novo quando a máquina não deixa criar um
+/// processo agora (`EAGAIN`, `ENOMEM`): espera um pouco, até
+/// [`SPAWN_TRIES`] vezes, e só então devolve o erro.
+fn spawn_patiently(command: &mut Command) -> io::Result<std::process::Child> {
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Ok(child) => return Ok(child),
+            Err(err)
+                if tries + 1 < SPAWN_TRIES
+                    && (err.kind() == io::ErrorKind::WouldBlock
+                        || err.kind() == io::ErrorKind::OutOfMemory
+                        || err.raw_os_error() == Some(11)
+                        || err.raw_os_error() == Some(12)) =>
+            {
+                tries += 1;
+                thread::sleep(SPAWN_PAUSE);
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 /// Um cano (as duas pontas), que não passa para os processos filhos além
@@ -422,6 +693,12 @@ fn pipe() -> io::Result<(std::fs::File, std::fs::File)> {
         unsafe {
             libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
         }
+    }
+    // A ponta de leitura não bloqueia: lemos só o que já chegou.
+    // SAFETY: idem; só muda uma flag do descritor de leitura.
+    unsafe {
+        let flags = libc::fcntl(fds[0], libc::F_GETFL);
+        libc::fcntl(fds[0], libc::F_SETFL, flags | libc::O_NONBLOCK);
     }
     // SAFETY: os dois descritores são novos e de mais ninguém; cada `File`
     // passa a ser o único dono de um deles.
@@ -530,10 +807,58 @@ mod tests {
     }
 
     #[test]
+    fn nos_testes_ninguem_escreve_no_relatorio_nem_fora_do_tmp() {
+        let sandbox = match Sandbox::isolated() {
+            Ok(sandbox) => sandbox,
+            Err(err) => {
+                assert!(std::env::var_os("CI").is_none(), "na CI: {err}");
+                eprintln!("NÃO RODOU: {err}");
+                return;
+            }
+        };
+        let dir = std::env::temp_dir().join(format!("caixa-testes-{}", std::process::id()));
+        let (work, target) = (dir.join("entrega"), dir.join("alvo"));
+        std::fs::create_dir_all(work.join("tests")).unwrap();
+        std::fs::create_dir_all(&target).unwrap();
+        // O "programa de teste" é uma cópia do sh, na pasta de compilação.
+        // Um filho dele (um processo comum, como um servidor do aluno) tenta
+        // escrever na saída dele pelo /proc e fora do /tmp.
+        std::fs::copy("/bin/sh", target.join("harness")).unwrap();
+        let child = "echo FORJADO > /proc/1/fd/1; echo FORJADO > /proc/$PPID/fd/1; \
+                     touch /entrega/x /alvo/x /x /dev/x; \
+                     head -c 20000000 /dev/zero > /dev/shm/grande; \
+                     echo tmp > /tmp/t && cat /tmp/t >&2";
+        let script = format!("sh -c '{child}'; echo fim");
+        let run = sandbox
+            .run_tests(
+                &work,
+                &target,
+                "tests",
+                "/alvo/harness",
+                &["-c", &script],
+                &[],
+                Duration::from_secs(20),
+            )
+            .unwrap();
+        assert!(run.success(), "{}", run.all());
+        assert_eq!(run.output, "fim\n", "{}", run.errors);
+        assert!(run.errors.contains("tmp"), "{}", run.errors);
+        assert!(run.errors.contains("No space left"), "{}", run.errors);
+        for place in [work.join("x"), target.join("x")] {
+            assert!(!place.exists(), "{} foi escrito", place.display());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn na_caixa_nada_sobra_e_a_rede_e_so_a_loopback() {
-        let Ok(sandbox) = Sandbox::isolated() else {
-            eprintln!("NÃO RODOU: sem bubblewrap nesta máquina");
-            return;
+        let sandbox = match Sandbox::isolated() {
+            Ok(sandbox) => sandbox,
+            Err(err) => {
+                assert!(std::env::var_os("CI").is_none(), "na CI: {err}");
+                eprintln!("NÃO RODOU: {err}");
+                return;
+            }
         };
         let dir = std::env::temp_dir().join(format!("caixa-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -8,9 +8,11 @@
 //!    resto (manifestos, `Cargo.lock`, `.cargo/`, `build.rs`, testes) vem
 //!    do kit gerado da referência;
 //! 3. [`isolamento`]: compila e roda cada exercício numa caixa de areia
-//!    (bubblewrap), com tempo-limite e sem deixar processo vivo;
+//!    (bubblewrap), com tempo-limite, tetos de memória e de processos
+//!    ([`limites`]) e sem deixar processo vivo;
 //! 4. [`relatorio`]: lê o relatório do harness de testes (um teste só passa
-//!    quando o harness diz, pelo nome);
+//!    quando o harness diz, pelo nome) e confere que ele é mesmo do harness
+//!    (o que não confere fica para "revisar à mão");
 //! 5. [`pontos`]: divide os pontos de cada exercício entre os testes dele;
 //! 6. [`tabela`] e [`devolutiva`]: escrevem a tabela, o CSV e a devolutiva
 //!    de cada aluno.
@@ -23,6 +25,7 @@
 pub mod devolutiva;
 pub mod entregas;
 pub mod isolamento;
+pub mod limites;
 pub mod planilha;
 pub mod pontos;
 pub mod relatorio;
@@ -358,7 +361,6 @@ impl Grader {
         copy_tree(&self.base, work)?;
         copy_tree(&self.seed, target)?;
         let selection = selecao::select(submission, &self.base)?;
-        let selection_taken = selection.taken.clone();
         for relative in &selection.taken {
             let from = submission.join(relative);
             let to = work.join(relative);
@@ -380,26 +382,6 @@ impl Grader {
         let deadline = clock + self.limits.build;
         // Os programas trocados pelo esboço do kit, e o porquê.
         let mut broken: BTreeMap<&str, &str> = BTreeMap::new();
-        // `unsafe` que o kit não tinha: o programa inteiro é trocado pelo
-        // esboço do kit, como se não compilasse.
-        for relative in &selection_taken {
-            let krate = CRATES.iter().find(|c| relative.starts_with(c)).copied();
-            let (Some(krate), Ok(text)) = (krate, fs::read_to_string(work.join(relative))) else {
-                continue;
-            };
-            if broken.contains_key(krate) {
-                continue;
-            }
-            let base = fs::read_to_string(self.base.join(relative)).unwrap_or_default();
-            if let Some(line) = selecao::new_unsafe(&text, &base) {
-                grade.notes.push(format!(
-                    "{krate}: código `unsafe` não é aceito ({}:{line})",
-                    relative.display()
-                ));
-                broken.insert(krate, "usa `unsafe`");
-                self.use_kit_code(work, krate)?;
-            }
-        }
         for _ in 0..CRATES.len() {
             let run = self.cargo(work, target, &self.programs_args(), deadline)?;
             if run.ending == Ending::TimedOut {
@@ -417,11 +399,18 @@ impl Grader {
             let Some(krate) = first else {
                 return Err(compile_error(&output, None));
             };
-            grade
-                .notes
-                .push(format!("{krate} {}", compile_error(&output, Some(krate))));
+            // `unsafe` é um erro de compilação: o `Cargo.toml` do kit (que
+            // a correção usa) proíbe com `forbid`, que o código não desfaz.
+            if let Some(why) = unsafe_error(&output, krate) {
+                grade.notes.push(format!("{krate}: {why}"));
+                broken.insert(krate, "usa `unsafe`");
+            } else {
+                grade
+                    .notes
+                    .push(format!("{krate} {}", compile_error(&output, Some(krate))));
+                broken.insert(krate, "não compila");
+            }
             grade.compile_log.push(diagnostics(&output));
-            broken.insert(krate, "não compila");
             self.use_kit_code(work, krate)?;
         }
 
@@ -442,38 +431,59 @@ impl Grader {
         // passam quase todo o tempo esperando a rede, e cada um tem o seu
         // tempo-limite e a sua caixa.
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: Vec<std::sync::Mutex<Option<Result<ExerciseGrade, String>>>> = self
+        let results: Vec<std::sync::Mutex<Option<Graded>>> = self
             .exercises
             .iter()
             .map(|_| std::sync::Mutex::new(None))
             .collect();
-        std::thread::scope(|scope| {
-            for _ in 0..EXERCISES_AT_ONCE {
-                scope.spawn(|| {
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some(exercise) = self.exercises.get(index) else {
-                            break;
-                        };
-                        let graded = self.grade_exercise(
-                            work,
-                            target,
-                            exercise,
-                            &self.expected[index],
-                            &broken,
-                            &executables,
-                            test_error.as_deref(),
-                        );
-                        if let Ok(mut slot) = results[index].lock() {
-                            *slot = Some(graded);
-                        }
-                    }
-                });
+        let work_on = || {
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(exercise) = self.exercises.get(index) else {
+                    break;
+                };
+                let graded = self.grade_exercise(
+                    work,
+                    target,
+                    exercise,
+                    &self.expected[index],
+                    &broken,
+                    &executables,
+                    test_error.as_deref(),
+                );
+                if let Ok(mut slot) = results[index].lock() {
+                    *slot = Some(graded);
+                }
             }
+        };
+        std::thread::scope(|scope| {
+            // Esta thread é uma das EXERCISES_AT_ONCE. Sem conseguir criar
+            // as outras (a máquina no limite), a correção não para: o que
+            // faltar roda nesta mesma.
+            let work_on = &work_on;
+            for _ in 1..EXERCISES_AT_ONCE {
+                if std::thread::Builder::new()
+                    .spawn_scoped(scope, work_on)
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            work_on();
         });
         for (index, slot) in results.into_iter().enumerate() {
             let graded = slot.into_inner().unwrap_or_else(|e| e.into_inner());
-            grade.exercises[index] = graded.unwrap_or(Err("o exercício não rodou".into()))?;
+            let Some(graded) = graded else {
+                return Err("o exercício não rodou".into());
+            };
+            let label = format!("ex{:02}", index + 1);
+            if let Some(review) = graded.review {
+                grade.notes.push(format!("{label}: {REVIEW}: {review}"));
+            }
+            if let Some(exhausted) = graded.exhausted {
+                grade.notes.push(format!("{label}: {exhausted}"));
+            }
+            grade.exercises[index] = graded.grade;
         }
         grade.timings = format!(
             "programas {:.1} s, testes compilados {:.1} s, testes rodados {:.1} s",
@@ -493,7 +503,8 @@ impl Grader {
     }
 
     /// A nota de um exercício: zero com o motivo, se o programa dele foi
-    /// trocado pelo esboço ou o teste não compilou; senão, os testes rodados.
+    /// trocado pelo esboço, o teste não compilou, o relatório não parece do
+    /// harness, ou não foi possível rodar os testes; senão, os testes rodados.
     #[allow(clippy::too_many_arguments)]
     fn grade_exercise(
         &self,
@@ -504,10 +515,10 @@ impl Grader {
         broken: &BTreeMap<&str, &str>,
         executables: &BTreeMap<String, String>,
         test_error: Option<&str>,
-    ) -> Result<ExerciseGrade, String> {
+    ) -> Graded {
         let number = exercise_number(&exercise.test);
         let owner = number.and_then(|n| self.owners.get(&n));
-        let note = match (owner, executables.get(&exercise.test)) {
+        let mut note = match (owner, executables.get(&exercise.test)) {
             (Some(owner), _) if broken.contains_key(owner.as_str()) => {
                 Some(format!("{owner} {}", broken[owner.as_str()]))
             }
@@ -518,39 +529,60 @@ impl Grader {
             ),
             _ => None,
         };
-        let outcomes = match (&note, executables.get(&exercise.test)) {
-            (None, Some(exe)) => self.run_exercise(work, target, exe, expected)?,
-            _ => Vec::new(),
-        };
-        let passed: Vec<&str> = outcomes
+        let mut ran = ExerciseRun::default();
+        if let (None, Some(exe)) = (&note, executables.get(&exercise.test)) {
+            match self.run_exercise(work, target, exe, expected) {
+                Ok(done) => ran = done,
+                // A máquina não deixou criar o processo nem depois de
+                // esperar: este exercício fica sem nota, a correção segue.
+                Err(err) => note = Some(format!("recursos esgotados ({err})")),
+            }
+        }
+        if let Some(forged) = ran.forged.take() {
+            note = Some(format!("{REVIEW}: {forged}"));
+        }
+        let passed: Vec<&str> = ran
+            .outcomes
             .iter()
             .filter(|(_, o)| o.counts())
             .map(|(n, _)| n.as_str())
             .collect();
-        Ok(ExerciseGrade {
-            points: if note.is_some() {
-                0.0
-            } else {
-                exercise.score(expected, &passed)
+        let points = if note.is_some() {
+            0.0
+        } else {
+            exercise.score(expected, &passed)
+        };
+        Graded {
+            grade: ExerciseGrade {
+                points,
+                tests: ran.outcomes,
+                note,
             },
-            tests: outcomes,
-            note,
-        })
+            review: ran.review,
+            exhausted: ran.exhausted,
+        }
     }
 
     /// Roda os testes de um exercício: uma vez todos; depois, cada um que
-    /// falhou (uma repetição) ou que não foi relatado, sozinho. Tudo dentro
-    /// do tempo-limite do exercício.
+    /// falhou (uma repetição) ou que não foi relatado, sozinho; por fim, um
+    /// dos que passaram, sorteado, sozinho numa caixa nova, para conferir o
+    /// relatório. Tudo dentro do tempo-limite do exercício.
     fn run_exercise(
         &self,
         work: &Path,
         target: &Path,
         exe: &str,
         expected: &[String],
-    ) -> Result<Vec<(String, TestOutcome)>, String> {
+    ) -> Result<ExerciseRun, String> {
+        let total = expected.len();
+        let mut ran = ExerciseRun::default();
         let deadline = Instant::now() + self.limits.exercise;
         let first = self.run_tests(work, target, exe, &[], deadline)?;
+        ran.note_exhausted(&first);
         let report = relatorio::parse(&first.output);
+        if let Some(why) = report.suspicion(expected, total) {
+            ran.forged = Some(format!("o relatório dos testes não é o do harness: {why}"));
+        }
         let mut outcomes: BTreeMap<&str, TestOutcome> = BTreeMap::new();
         // Os testes a rodar de novo, sozinhos: os que falharam (uma segunda
         // chance: um teste instável não deve custar pontos) e, se o programa
@@ -587,7 +619,13 @@ impl Grader {
                 continue;
             }
             let run = self.run_tests(work, target, exe, &["--exact", name], deadline)?;
+            ran.note_exhausted(&run);
             let report = relatorio::parse(&run.output);
+            if let Some(why) = report.suspicion(&[name.to_string()], total) {
+                ran.forged.get_or_insert(format!(
+                    "o relatório de {name}, rodado sozinho, não é o do harness: {why}"
+                ));
+            }
             let status = report.results.get(name).copied();
             let before = outcomes[name].clone();
             let after = match (report.finished, status, run.ending) {
@@ -614,10 +652,40 @@ impl Grader {
             };
             outcomes.insert(name, after);
         }
-        Ok(expected
+        // A conferência: um teste que passou, sorteado (o código do aluno
+        // não sabe qual), roda sozinho. O harness de verdade relata só ele,
+        // com as contas certas, e ele passa de novo.
+        let passed: Vec<&str> = expected
+            .iter()
+            .map(String::as_str)
+            .filter(|n| outcomes[n] == TestOutcome::Passed)
+            .collect();
+        let chosen = {
+            use std::hash::BuildHasher;
+            let seed = std::collections::hash_map::RandomState::new();
+            passed.iter().min_by_key(|n| seed.hash_one(n)).copied()
+        };
+        if let (Some(name), None) = (chosen, &ran.forged) {
+            // Um tempo próprio: a conferência não tira tempo dos testes.
+            let check = Instant::now() + self.limits.exercise;
+            let run = self.run_tests(work, target, exe, &["--exact", name], check)?;
+            ran.note_exhausted(&run);
+            let report = relatorio::parse(&run.output);
+            if let Some(why) = report.suspicion(&[name.to_string()], total) {
+                ran.forged = Some(format!(
+                    "o relatório de {name}, rodado sozinho para conferir, não é o do harness: {why}"
+                ));
+            } else if !report.finished || report.results.get(name) != Some(&Status::Passed) {
+                ran.review = Some(format!(
+                    "{name} passou com os outros e não passou sozinho, ao conferir"
+                ));
+            }
+        }
+        ran.outcomes = expected
             .iter()
             .map(|n| (n.clone(), outcomes[n.as_str()].clone()))
-            .collect())
+            .collect();
+        Ok(ran)
     }
 
     fn run_tests(
@@ -634,7 +702,7 @@ impl Grader {
         args.extend_from_slice(extra);
         let limit = deadline.saturating_duration_since(Instant::now());
         self.sandbox
-            .run(
+            .run_tests(
                 work,
                 target,
                 "tests",
@@ -695,6 +763,38 @@ impl Grader {
             args.push(exercise.test.clone());
         }
         args
+    }
+}
+
+/// O começo da observação de tudo o que a correção não pôde decidir sozinha.
+pub const REVIEW: &str = "revisar à mão";
+
+/// Um exercício corrigido, com o que o professor precisa saber além da nota.
+#[derive(Debug)]
+struct Graded {
+    grade: ExerciseGrade,
+    /// A nota conta, mas algo não bateu ao conferir (com o porquê).
+    review: Option<String>,
+    /// O teto da caixa que os testes atingiram, se algum.
+    exhausted: Option<String>,
+}
+
+/// O que as rodadas dos testes de um exercício deram.
+#[derive(Debug, Default)]
+struct ExerciseRun {
+    outcomes: Vec<(String, TestOutcome)>,
+    /// O relatório não é o do harness (o exercício fica com zero).
+    forged: Option<String>,
+    /// Algo a conferir, sem mudar a nota.
+    review: Option<String>,
+    exhausted: Option<String>,
+}
+
+impl ExerciseRun {
+    fn note_exhausted(&mut self, run: &Run) {
+        if self.exhausted.is_none() {
+            self.exhausted.clone_from(&run.exhausted);
+        }
     }
 }
 
@@ -779,6 +879,38 @@ pub fn compile_error(output: &str, krate: Option<&str>) -> String {
         Some((error, None)) => format!("não compila: {error}"),
         None => "não compila: erro de compilação".into(),
     }
+}
+
+/// Se o programa `krate` não compilou por usar `unsafe` (o lint
+/// `unsafe_code`, proibido no workspace): "código `unsafe` não é aceito" e
+/// o primeiro lugar, com a mensagem do compilador.
+fn unsafe_error(output: &str, krate: &str) -> Option<String> {
+    let lines: Vec<&str> = output.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        if !line.starts_with("error") || line.starts_with("error: could not compile") {
+            continue;
+        }
+        let place = lines
+            .get(index + 1)
+            .and_then(|l| l.trim().strip_prefix("--> "))
+            .filter(|p| p.starts_with(&format!("{krate}/")));
+        let Some(place) = place else {
+            continue;
+        };
+        // O bloco deste erro, até o próximo: a nota do rustc diz o lint
+        // (no primeiro erro dele em cada programa, que é o que mostramos).
+        let mut block = lines[index + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("error") && !l.starts_with("warning"));
+        // O rustc escreve `unsafe_code`; o cargo, que passa o `forbid` do
+        // `Cargo.toml`, `-F unsafe-code`.
+        let lint = |l: &str| l.contains("unsafe_code") || l.contains("unsafe-code");
+        if lint(line) || block.any(|l| lint(l)) {
+            let message = line.split_once(": ").map_or(*line, |(_, m)| m);
+            return Some(format!("código `unsafe` não é aceito ({place}: {message})"));
+        }
+    }
+    None
 }
 
 /// Os erros do compilador numa saída do cargo, inteiros (cada bloco do
@@ -925,6 +1057,25 @@ mod tests {
             "{log}"
         );
         assert_eq!(compile_error("", None), "não compila: erro de compilação");
+    }
+
+    #[test]
+    fn unsafe_e_um_erro_de_compilacao() {
+        let output = "error: declaration of a static with `link_section`\n --> common/src/lib.rs:8:1\n  |\n  = note: requested on the command line with `-F unsafe-code`\n\nerror: usage of an `unsafe` block\n --> common/src/lib.rs:14:14\nerror: could not compile `common` (lib) due to 2 previous errors\n";
+        assert_eq!(
+            unsafe_error(output, "common").as_deref(),
+            Some(
+                "código `unsafe` não é aceito (common/src/lib.rs:8:1: \
+                 declaration of a static with `link_section`)"
+            )
+        );
+        assert_eq!(unsafe_error(output, "udp-echo"), None);
+        let plain = "error[E0425]: cannot find value `x`\n --> common/src/lib.rs:3:1\n";
+        assert_eq!(
+            unsafe_error(plain, "common"),
+            None,
+            "um erro comum não é `unsafe`"
+        );
     }
 
     #[test]

@@ -5,6 +5,14 @@
 //! nenhum. Um teste só conta quando o harness escreveu `test NOME ... ok`
 //! **e** a linha final `test result:` — que ele só escreve depois de rodar
 //! todos. (Formato estável: é o que `cargo test` mostra há anos.)
+//!
+//! Nenhum outro processo consegue escrever nessa saída (veja
+//! [`isolamento`](super::isolamento)); o código do aluno que um teste chama
+//! *dentro* do programa de teste consegue, e pode imprimir um relatório
+//! inteiro e sair. Isso não dá para impedir; dá para notar: o harness de
+//! verdade anuncia quantos testes vai rodar, relata cada um uma vez, fecha
+//! com as contagens certas e só relata o que foi pedido. [`Report::suspicion`]
+//! confere tudo isso.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +36,122 @@ pub struct Report {
     pub messages: BTreeMap<String, String>,
     /// O harness chegou à linha final (`test result: ...`)?
     pub finished: bool,
+    /// Cada `running N tests` (o harness de verdade escreve um só).
+    pub announced: Vec<usize>,
+    /// As contagens da linha final, se ela as tinha.
+    pub counts: Option<Counts>,
+    /// Os testes relatados mais de uma vez.
+    pub repeated: Vec<String>,
+}
+
+/// As contagens da linha final:
+/// `test result: ok. 7 passed; 0 failed; 1 ignored; 0 measured; 2 filtered out; ...`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// `passed`
+    pub passed: usize,
+    /// `failed`
+    pub failed: usize,
+    /// `ignored`
+    pub ignored: usize,
+    /// `filtered out`
+    pub filtered: usize,
+}
+
+impl Report {
+    /// Por que este relatório não parece do harness de verdade, quando os
+    /// testes pedidos eram `requested` (de `total` no programa de teste), ou
+    /// `None` se tudo confere. Só vale para um relatório que chegou ao fim.
+    pub fn suspicion(&self, requested: &[String], total: usize) -> Option<String> {
+        if !self.finished {
+            return None;
+        }
+        let extra: Vec<&str> = self
+            .results
+            .keys()
+            .filter(|name| !requested.contains(name))
+            .map(String::as_str)
+            .collect();
+        if !extra.is_empty() {
+            return Some(format!(
+                "relatou testes que não foram pedidos ({})",
+                extra.join(", ")
+            ));
+        }
+        if let Some(name) = self.repeated.first() {
+            return Some(format!("relatou {name} mais de uma vez"));
+        }
+        match self.announced.as_slice() {
+            [count] if *count == requested.len() => {}
+            [count] => {
+                return Some(format!(
+                    "anunciou {count} testes, e eram {}",
+                    requested.len()
+                ));
+            }
+            other => {
+                return Some(format!(
+                    "anunciou {} rodadas de testes, e era uma",
+                    other.len()
+                ));
+            }
+        }
+        let Some(counts) = self.counts else {
+            return Some("a linha final não tem as contagens do harness".into());
+        };
+        let count = |wanted: Status| self.results.values().filter(|s| **s == wanted).count();
+        let listed = Counts {
+            passed: count(Status::Passed),
+            failed: count(Status::Failed),
+            ignored: count(Status::Ignored),
+            filtered: total.saturating_sub(requested.len()),
+        };
+        (counts != listed).then(|| {
+            format!(
+                "a linha final conta {} ok, {} falhas, {} ignorados e {} filtrados; \
+                 os relatados são {} ok, {} falhas, {} ignorados e {} filtrados",
+                counts.passed,
+                counts.failed,
+                counts.ignored,
+                counts.filtered,
+                listed.passed,
+                listed.failed,
+                listed.ignored,
+                listed.filtered
+            )
+        })
+    }
+}
+
+/// `running 7 tests` → 7.
+fn announced(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("running ")?;
+    let (number, word) = rest.split_once(' ')?;
+    matches!(word, "test" | "tests").then_some(())?;
+    number.parse().ok()
+}
+
+/// As contagens de `ok. 7 passed; 0 failed; 1 ignored; 0 measured; 2 filtered out; finished in 0.2s`.
+fn counts(rest: &str) -> Option<Counts> {
+    let (_, numbers) = rest.split_once(". ")?;
+    let mut counts = Counts::default();
+    let mut seen = 0;
+    for part in numbers.split("; ") {
+        let (number, what) = part.split_once(' ')?;
+        let Ok(number) = number.parse::<usize>() else {
+            continue;
+        };
+        let slot = match what {
+            "passed" => &mut counts.passed,
+            "failed" => &mut counts.failed,
+            "ignored" => &mut counts.ignored,
+            "filtered out" => &mut counts.filtered,
+            _ => continue,
+        };
+        *slot = number;
+        seen += 1;
+    }
+    (seen == 4).then_some(counts)
 }
 
 /// Lê a saída de um programa de teste.
@@ -36,8 +160,9 @@ pub fn parse(output: &str) -> Report {
     let mut current: Option<(String, Vec<&str>)> = None;
     for line in output.lines() {
         if let Some(rest) = line.strip_prefix("test ") {
-            if rest.starts_with("result: ") {
+            if let Some(result) = rest.strip_prefix("result: ") {
                 report.finished = true;
+                report.counts = counts(result);
                 continue;
             }
             if let Some((name, result)) = rest.rsplit_once(" ... ") {
@@ -48,10 +173,17 @@ pub fn parse(output: &str) -> Report {
                     _ => None,
                 };
                 if let Some(status) = status {
-                    report.results.insert(name.trim().to_string(), status);
+                    let name = name.trim().to_string();
+                    if report.results.insert(name.clone(), status).is_some() {
+                        report.repeated.push(name);
+                    }
                 }
                 continue;
             }
+        }
+        if let Some(count) = announced(line) {
+            report.announced.push(count);
+            continue;
         }
         // As mensagens das falhas: "---- NOME stdout ----" até a próxima
         // seção ou a lista final "failures:".
@@ -131,6 +263,49 @@ mod tests {
         let report = parse(noise);
         assert!(report.results.is_empty());
         assert!(!report.finished);
+    }
+
+    #[test]
+    fn relatorio_de_verdade_confere() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let all = names(&["responde_em_maiusculas", "datagrama_grande", "lento"]);
+        let report = parse(RUN);
+        assert_eq!(report.announced, [3]);
+        assert_eq!(
+            report.counts,
+            Some(Counts {
+                passed: 1,
+                failed: 1,
+                ignored: 1,
+                filtered: 0
+            })
+        );
+        assert_eq!(report.suspicion(&all, 3), None);
+        // Um teste sozinho, como a correção roda para conferir.
+        let alone = "\nrunning 1 test\ntest lento ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.00s\n";
+        assert_eq!(parse(alone).suspicion(&names(&["lento"]), 3), None);
+    }
+
+    #[test]
+    fn relatorio_forjado_nao_confere() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let all = names(&["a", "b"]);
+        // O forjado da issue: cada nome com ok e uma linha final sem contas.
+        let naive = "test a ... ok\ntest b ... ok\ntest result: ok.\n";
+        let why = parse(naive).suspicion(&all, 2).unwrap();
+        assert!(why.contains("anunciou 0 rodadas"), "{why}");
+        // Um forjado caprichado, mas que não olha o que foi pedido.
+        let careful = "running 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        assert_eq!(parse(careful).suspicion(&all, 2), None);
+        let why = parse(careful).suspicion(&names(&["a"]), 2).unwrap();
+        assert!(why.contains("não foram pedidos (b)"), "{why}");
+        // Escrito por cima do relatório de verdade, que já tinha começado.
+        let over = format!("running 2 tests\ntest a ... FAILED\n{careful}");
+        let why = parse(&over).suspicion(&all, 2).unwrap();
+        assert!(why.contains("a mais de uma vez"), "{why}");
+        let wrong = careful.replace("2 passed", "3 passed");
+        let why = parse(&wrong).suspicion(&all, 2).unwrap();
+        assert!(why.contains("conta 3 ok"), "{why}");
     }
 
     #[test]

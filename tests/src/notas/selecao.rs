@@ -6,6 +6,11 @@
 //! programa que roda os testes), um `rust-toolchain.toml`, os testes em
 //! `tests/` — vem da referência. O que foi ignorado vai para o relatório do
 //! aluno, para ele saber que aquilo não contou.
+//!
+//! `unsafe` no código do aluno não é procurado aqui, no texto: o
+//! `Cargo.toml` do kit proíbe (`unsafe_code = "forbid"`), e o compilador
+//! recusa. O único `unsafe` aceito, o do kit, mora em `common/sistema`, que
+//! não é pasta do aluno.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -99,36 +104,6 @@ fn walk(
     Ok(())
 }
 
-/// A linha (contando de 1) do primeiro `unsafe` de `student` que o arquivo
-/// do kit (`base`) não tinha, ou `None`.
-///
-/// Sem `unsafe`, o código do aluno não consegue pôr um gancho que rode antes
-/// do `main` (`.init_array`), nem mexer na memória do harness de testes. Na
-/// edição 2024 do Rust todo atributo perigoso também se escreve com `unsafe`
-/// (`#[unsafe(link_section = ...)]`, `#[unsafe(no_mangle)]`, `unsafe extern`),
-/// então procurar a palavra basta. Comentários `//` não contam.
-pub fn new_unsafe(student: &str, base: &str) -> Option<usize> {
-    fn is_word_char(c: char) -> bool {
-        c.is_alphanumeric() || c == '_'
-    }
-    fn places(text: &str) -> Vec<usize> {
-        let mut found = Vec::new();
-        for (number, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
-            for (at, _) in code.match_indices("unsafe") {
-                let before = code[..at].chars().next_back();
-                let after = code[at + "unsafe".len()..].chars().next();
-                if !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
-                    found.push(number + 1);
-                }
-            }
-        }
-        found
-    }
-    let allowed = places(base).len();
-    places(student).get(allowed).copied()
-}
-
 /// Os dois arquivos existem e têm o mesmo conteúdo?
 fn same_content(a: &Path, b: &Path) -> bool {
     let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
@@ -169,18 +144,6 @@ mod tests {
         ] {
             assert!(!is_student_file(Path::new(no)), "{no}");
         }
-    }
-
-    #[test]
-    fn unsafe_novo_e_achado_com_a_linha() {
-        let base = "fn a() {\n    let x = unsafe { f() };\n}\n";
-        assert_eq!(new_unsafe(base, base), None, "o do kit pode");
-        let hook = "#[used]\n#[unsafe(link_section = \".init_array\")]\nstatic G: fn() = g;\n";
-        assert_eq!(new_unsafe(hook, ""), Some(2));
-        let more = format!("{base}fn b() {{ unsafe {{ g() }} }}\n");
-        assert_eq!(new_unsafe(&more, base), Some(4));
-        let harmless = "// nada de unsafe aqui\nlet unsafely = 1; let not_unsafe = 2;\n";
-        assert_eq!(new_unsafe(harmless, ""), None);
     }
 
     #[test]

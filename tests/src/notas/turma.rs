@@ -9,34 +9,67 @@ use std::time::Instant;
 
 use super::{ExerciseGrade, Grade, Grader, TestOutcome};
 
+/// Onde a tabela é escrita enquanto a turma é corrigida.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'a> {
+    /// A pasta da turma (`notas.csv` e `devolutiva/` vão nela).
+    pub folder: &'a Path,
+    /// Todas as entregas da turma (as que entram na tabela).
+    pub everyone: &'a [(String, PathBuf)],
+    /// O formato do CSV e quem é cada chave.
+    pub sheet: &'a super::Sheet,
+}
+
 /// Corrige `submissions` com `parallel` entregas ao mesmo tempo; cada nota
-/// pronta é guardada e anunciada por `progress`.
+/// pronta é guardada, anunciada por `progress` e já entra no CSV e na
+/// devolutiva (uma correção interrompida deixa a tabela do que já foi).
 pub fn grade_all(
     grader: &Grader,
     submissions: &[(String, PathBuf)],
     parallel: usize,
     progress: &(dyn Fn(&str) + Sync),
+    output: Output,
 ) -> Result<(), String> {
     let folder = grader.results_folder();
     fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    // As notas velhas de quem vai ser corrigido agora saem: a tabela só
+    // mostra o que esta correção já fez (e o que outras fizeram de quem
+    // não está nela, com --aluno).
+    for (student, _) in submissions {
+        let _ = fs::remove_file(folder.join(record_name(student)));
+    }
+    write_so_far(grader, output)?;
     let next = AtomicUsize::new(0);
     let full: f64 = grader.exercises.iter().map(|e| e.points).sum();
     let (done_tx, done_rx) = mpsc::channel::<(usize, Grade, u64)>();
+    let work_on = |done_tx: mpsc::Sender<(usize, Grade, u64)>| {
+        loop {
+            let index = next.fetch_add(1, Ordering::SeqCst);
+            let Some((student, submission)) = submissions.get(index) else {
+                break;
+            };
+            let started = Instant::now();
+            let grade = grader.grade(student, submission);
+            let _ = done_tx.send((index, grade, started.elapsed().as_secs()));
+        }
+    };
     std::thread::scope(|scope| {
+        // Sem conseguir criar uma thread (a máquina no limite), a correção
+        // não para: corrige nesta mesma, uma entrega de cada vez.
+        let work_on = &work_on;
+        let mut started = 0;
         for _ in 0..parallel.max(1) {
             let done_tx = done_tx.clone();
-            let next = &next;
-            scope.spawn(move || {
-                loop {
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((student, submission)) = submissions.get(index) else {
-                        break;
-                    };
-                    let started = Instant::now();
-                    let grade = grader.grade(student, submission);
-                    let _ = done_tx.send((index, grade, started.elapsed().as_secs()));
-                }
-            });
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, move || work_on(done_tx))
+                .is_ok()
+            {
+                started += 1;
+            }
+        }
+        if started == 0 {
+            progress("aviso: não foi possível criar threads; corrigindo uma entrega de cada vez");
+            work_on(done_tx.clone());
         }
         drop(done_tx);
         for (count, (index, grade, seconds)) in done_rx.iter().enumerate() {
@@ -47,6 +80,9 @@ pub fn grade_all(
                     "aviso: não foi possível guardar {}: {err}",
                     path.display()
                 ));
+            }
+            if let Err(err) = write_so_far(grader, output) {
+                progress(&format!("aviso: {err}"));
             }
             let summary = grade.summary();
             progress(&format!(
@@ -65,6 +101,20 @@ pub fn grade_all(
         }
     });
     Ok(())
+}
+
+/// O CSV e as devolutivas com as notas guardadas até agora.
+fn write_so_far(grader: &Grader, output: Output) -> Result<(), String> {
+    let folder = grader.results_folder();
+    let grades: Vec<Grade> = output
+        .everyone
+        .iter()
+        .filter_map(|(student, _)| {
+            let text = fs::read_to_string(folder.join(record_name(student))).ok()?;
+            from_record(&text, grader.exercises.len())
+        })
+        .collect();
+    write_reports(output.folder, grader, &grades, output.sheet).map(|_| ())
 }
 
 /// As notas guardadas das entregas `submissions`, na ordem delas. Uma
