@@ -116,8 +116,13 @@ pub struct Datagram {
 /// Com um buffer de [`MAX_DATAGRAM`] bytes nada é cortado: nenhum datagrama
 /// UDP passa de 65 527 bytes. Com um buffer menor (os 2048 das notas), um
 /// datagrama que ocupou o buffer inteiro pode ter perdido o resto, e o sistema
-/// não avisa; por isso ele é marcado como `truncated`.
+/// não avisa; por isso ele é marcado como `truncated`. (O Windows avisa, com
+/// um erro: veja `recv_whole_then_cut`.)
 pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> {
+    #[cfg(windows)]
+    if buffer.len() < MAX_DATAGRAM {
+        return recv_whole_then_cut(socket, buffer);
+    }
     let (len, from) = socket.recv_from(buffer)?;
     Ok(Datagram {
         len,
@@ -126,6 +131,24 @@ pub fn recv_from(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> 
     })
 }
 // ANCHOR_END: recv_from
+
+/// No Windows, um datagrama maior que o buffer não volta cortado, como no
+/// Linux e no macOS: o `recvfrom` enche o buffer, joga fora o resto e devolve
+/// o erro WSAEMSGSIZE (10040), sem dizer de quem o datagrama veio. Por isso,
+/// lá, um buffer pequeno recebe primeiro num de [`MAX_DATAGRAM`] bytes, onde
+/// todo datagrama cabe, e o corte é feito aqui, igual ao dos outros sistemas.
+#[cfg(windows)]
+fn recv_whole_then_cut(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<Datagram> {
+    let mut whole = vec![0u8; MAX_DATAGRAM];
+    let (received, from) = socket.recv_from(&mut whole)?;
+    let len = received.min(buffer.len());
+    buffer[..len].copy_from_slice(&whole[..len]);
+    Ok(Datagram {
+        len,
+        from,
+        truncated: len == buffer.len(),
+    })
+}
 
 /// O `recv_from` voltou sem datagrama porque a espera acabou: o tempo-limite
 /// do socket passou ([`is_timeout`](crate::error::is_timeout)), ou um sinal,

@@ -8,22 +8,49 @@
 
 use crate::notas::Exercise;
 
+/// A máquina do GitHub em que o workflow roda os testes (`runs-on`), que o
+/// professor escolhe no `kit --classroom`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Runner {
+    /// Linux: todos os testes rodam (o padrão).
+    #[default]
+    #[value(name = "ubuntu-latest")]
+    Ubuntu,
+    /// Windows, para uma turma que trabalha no Windows: os testes rodam como
+    /// no laptop dela, e os que só o Linux sabe provocar aparecem como
+    /// ignorados, com o motivo.
+    #[value(name = "windows-latest")]
+    Windows,
+}
+
+impl Runner {
+    /// O nome que o GitHub Actions usa em `runs-on`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runner::Ubuntu => "ubuntu-latest",
+            Runner::Windows => "windows-latest",
+        }
+    }
+}
+
 /// O workflow (`.github/workflows/classroom.yml`): um passo por exercício,
 /// com os pontos de `tests/pontos.txt`, e o relatório do Classroom no fim.
-pub fn workflow(exercises: &[Exercise]) -> String {
-    let mut out = String::from(
+/// As duas máquinas já vêm com o Rust (rustup) instalado.
+pub fn workflow(exercises: &[Exercise], runner: Runner) -> String {
+    let mut out = format!(
         "# Gerado por `cargo run -p avaliacao -- kit`: roda os testes de cada exercício\n\
          # a cada push, para o aluno ver o progresso. A nota final vem do `notas` do\n\
          # professor (estes testes ficam no repositório do aluno e podem ser mudados).\n\
          name: Testes dos exercícios\n\
          \"on\":\n  - push\n  - workflow_dispatch\n\
          permissions:\n  checks: write\n  actions: read\n  contents: read\n\
-         jobs:\n  exercicios:\n    runs-on: ubuntu-latest\n\
+         jobs:\n  exercicios:\n    runs-on: {runner}\n\
          \x20   if: github.actor != 'github-classroom[bot]'\n\
          \x20   steps:\n\
          \x20     - uses: actions/checkout@v4\n\
          \x20     - name: Compilar (uma vez, para todos os exercícios)\n\
          \x20       run: cargo test --locked -p avaliacao --no-run\n",
+        runner = runner.name(),
     );
     for exercise in exercises {
         out.push_str(&format!(
@@ -70,9 +97,16 @@ pub fn autograding_json(exercises: &[Exercise]) -> String {
 }
 
 /// Escreve no kit em `destination` o workflow e o `autograding.json`.
-pub fn write(destination: &std::path::Path, exercises: &[Exercise]) -> Result<(), String> {
+pub fn write(
+    destination: &std::path::Path,
+    exercises: &[Exercise],
+    runner: Runner,
+) -> Result<(), String> {
     let files = [
-        (".github/workflows/classroom.yml", workflow(exercises)),
+        (
+            ".github/workflows/classroom.yml",
+            workflow(exercises, runner),
+        ),
         (
             ".github/classroom/autograding.json",
             autograding_json(exercises),
@@ -117,7 +151,8 @@ mod tests {
 
     #[test]
     fn workflow_tem_um_passo_por_exercicio_e_o_relatorio() {
-        let text = workflow(&exercises());
+        let text = workflow(&exercises(), Runner::Ubuntu);
+        assert!(text.contains("runs-on: ubuntu-latest\n"), "{text}");
         assert!(text.contains("id: exercicio-01"), "{text}");
         assert!(text.contains("--test exercicio_08"), "{text}");
         assert!(text.contains("max-score: 20"), "{text}");
@@ -128,6 +163,18 @@ mod tests {
         assert!(
             text.contains("runners: exercicio-01,exercicio-08"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn workflow_no_windows_muda_so_a_maquina() {
+        let linux = workflow(&exercises(), Runner::Ubuntu);
+        let windows = workflow(&exercises(), Runner::Windows);
+        assert!(windows.contains("runs-on: windows-latest\n"), "{windows}");
+        assert_eq!(
+            windows.replace("windows-latest", "ubuntu-latest"),
+            linux,
+            "só o runs-on muda: os comandos são os mesmos no PowerShell"
         );
     }
 

@@ -334,7 +334,7 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
     // ele "não faz parte do kit".
     if source.join("tests/tests").is_dir() {
         let graded = crate::notas::exercises(source, None)?;
-        crate::classroom::write(destination, &graded)?;
+        crate::classroom::write(destination, &graded, crate::classroom::Runner::Ubuntu)?;
         report.files += 2; // o workflow e o autograding.json
     }
     Ok(report)

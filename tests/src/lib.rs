@@ -43,9 +43,9 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// terminal: os segundos dessa compilação não ficam escondidos no tempo de um
 /// teste.
 ///
-/// Na correção (`avaliacao notas`) os binários já foram compilados antes, e
-/// a variável `AVALIACAO_BINARIOS` diz a pasta deles: o teste não chama o
-/// cargo.
+/// Na correção (`avaliacao notas`) e no Wine (`.ci/wine/rodar`, sem cargo lá
+/// dentro) os binários já foram compilados antes, e a variável
+/// `AVALIACAO_BINARIOS` diz a pasta deles (com os `.exe`, no Windows).
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| match std::env::var_os("AVALIACAO_BINARIOS") {

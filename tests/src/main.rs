@@ -27,6 +27,13 @@ enum Command {
         /// Pasta nova onde escrever o kit
         #[arg(value_name = "DESTINO")]
         destination: PathBuf,
+        /// Onde o workflow do GitHub Classroom roda os testes de cada push
+        #[arg(
+            long = "classroom",
+            value_name = "MAQUINA",
+            default_value = "ubuntu-latest"
+        )]
+        runner: avaliacao::classroom::Runner,
     },
     /// Corrige as entregas: uma subpasta por aluno, cada uma com o workspace do kit
     Notas {
@@ -82,7 +89,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli: Cli = common::cli::parse();
     let result = match cli.command {
-        Command::Kit { destination } => make_kit(&destination),
+        Command::Kit {
+            destination,
+            runner,
+        } => make_kit(&destination, runner),
         Command::Grafico {
             kind,
             output,
@@ -160,7 +170,7 @@ fn while_waiting<T>(what: &str, work: impl FnOnce() -> T) -> T {
     })
 }
 
-fn make_kit(destination: &Path) -> Result<(), String> {
+fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<(), String> {
     let source = workspace_root();
     let report = kit::make(&source, destination)?;
     let leaks = kit::leaks(&source, destination, &report)?;
@@ -169,6 +179,12 @@ fn make_kit(destination: &Path) -> Result<(), String> {
             "o kit ainda tem partes da solução:\n{}",
             leaks.join("\n")
         ));
+    }
+    // O modelo do GitHub Classroom que o kit leva roda no Linux; se o professor
+    // pediu outra máquina, ele é escrito de novo para ela.
+    if runner != avaliacao::classroom::Runner::Ubuntu {
+        let graded = notas::exercises(&source, None)?;
+        avaliacao::classroom::write(destination, &graded, runner)?;
     }
     let mut exercises: Vec<u32> = report.regions.iter().map(|r| r.exercise).collect();
     exercises.sort_unstable();

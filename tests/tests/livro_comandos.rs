@@ -81,6 +81,8 @@ const NAO_RODAM: &[(&str, &str)] = &[
         "notas entregas/",
         "precisa das entregas de uma turma; o teste correcao.rs corrige turmas geradas",
     ),
+    ("xcode-select", "só existe no macOS"),
+    ("sh.rustup.rs", "baixa e instala o Rust da internet"),
 ];
 
 /// Comandos que terminam com código diferente de zero de propósito.

@@ -206,6 +206,11 @@ fn servidor_em_ipv6_atende_ipv6_e_ipv4() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "no Windows não há sinais: o teste só saberia encerrar o servidor à força \
+              (TerminateProcess), sem a última linha"
+)]
 fn ctrl_c_encerra_o_servidor_com_uma_ultima_linha() {
     let mut server = Server::start("udp-echo", &[]);
     assert_udp_reply(&server, b"oi", b"OI");
@@ -213,6 +218,11 @@ fn ctrl_c_encerra_o_servidor_com_uma_ultima_linha() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "no Windows não há sinais: o teste só saberia encerrar o servidor à força \
+              (TerminateProcess), sem a última linha"
+)]
 fn sigterm_tambem_encerra_o_servidor() {
     let mut server = Server::start("udp-echo", &[]);
     assert_stops_cleanly(&mut server, "TERM");

@@ -713,9 +713,9 @@ fn pipe() -> io::Result<(std::fs::File, std::fs::File)> {
 /// Manda SIGKILL ao grupo de processos do filho (criado com
 /// `process_group(0)`). Direto pelo sistema, sem o comando `kill`: o do
 /// procps lê mal um "-PGID" e pode mandar o sinal para -1, isto é, para
-/// todos os processos do usuário.
+/// todos os processos do usuário. (Só no Unix: é quem usa os grupos.)
+#[cfg(unix)]
 fn kill_group(child: &std::process::Child) {
-    #[cfg(unix)]
     if let Some(group) = libc::pid_t::try_from(child.id()).ok().filter(|g| *g > 1) {
         // SAFETY: killpg só manda um sinal, ao grupo que criamos para este
         // filho; se o grupo já acabou, devolve ESRCH e nada acontece.
@@ -723,8 +723,6 @@ fn kill_group(child: &std::process::Child) {
             libc::killpg(group, libc::SIGKILL);
         }
     }
-    #[cfg(not(unix))]
-    let _ = child;
 }
 
 /// A pasta do Rust que compila a correção: a do `cargo` que nos rodou.
