@@ -36,7 +36,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use avaliacao::livro::{EM_REESCRITA, pages};
+use avaliacao::livro::pages;
 use avaliacao::{PATIENCE, build_programs, wait_child, workspace_root};
 
 /// Quanto um comando que termina sozinho pode levar (os `bench` do livro
@@ -605,14 +605,7 @@ fn cada_comando_do_livro_existe_e_tem_os_arquivos_que_cita() {
     );
     let mut problemas = Vec::new();
     for comando in &todos {
-        let achados = problemas_estaticos(&raiz, comando);
-        if EM_REESCRITA.contains(&comando.pagina.as_str()) {
-            for achado in achados {
-                eprintln!("AVISO (página em reescrita noutro ramo): {achado}");
-            }
-        } else {
-            problemas.extend(achados);
-        }
+        problemas.extend(problemas_estaticos(&raiz, comando));
     }
     for comando in todos.iter().filter(|c| nao_roda(c).is_some()) {
         eprintln!(
@@ -683,7 +676,6 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
         if !stdout.contains("running 1 test") {
             return nao_pode(&format!("o unshare não criou o namespace: {stderr}"));
         }
-        let em_reescrita = EM_REESCRITA.contains(pagina);
         if !saida.status.success() {
             // A mensagem do assert de dentro: depois do "panicked at
             // arquivo:linha:coluna:", até o "note:".
@@ -692,11 +684,7 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
                 .and_then(|(_, resto)| resto.split_once('\n'))
                 .map(|(_, resto)| resto.split("\nnote:").next().unwrap_or(resto))
                 .unwrap_or(&stderr);
-            if em_reescrita {
-                eprintln!("AVISO ({pagina} em reescrita noutro ramo):\n{falha}");
-            } else {
-                problemas.push(falha.to_string());
-            }
+            problemas.push(falha.to_string());
         }
     }
     eprintln!(
