@@ -81,6 +81,10 @@ const NAO_RODAM: &[(&str, &str)] = &[
         "notas entregas/",
         "precisa das entregas de uma turma; o teste correcao.rs corrige turmas geradas",
     ),
+    (
+        "notas turma.zip",
+        "precisa do arquivo e da planilha do Moodle de uma turma; o teste moodle.rs corrige uma turma gerada",
+    ),
 ];
 
 /// Comandos que terminam com código diferente de zero de propósito.
@@ -330,13 +334,17 @@ fn so_confere(comando: &Comando) -> bool {
 }
 
 /// Um servidor: fica no ar até o próximo servidor ou o fim da página. (Com
-/// `--help`, só mostra a ajuda e sai.)
+/// `--help`, só mostra a ajuda e sai.) Os passos dos capítulos também são
+/// servidores: `servidor_1_maiusculas`, `tcp_servidor_3_threads`.
 fn e_servidor(comando: &Comando) -> bool {
     let p = palavras(&comando.texto);
     let ajuda = p.iter().any(|w| w == "--help" || w == "-h");
     !ajuda
         && p.iter().any(|w| {
-            w == "servidor" || w.ends_with("_servidor_notas") || w.ends_with("_servidor.py")
+            w == "servidor"
+                || w.starts_with("servidor_")
+                || w.contains("_servidor_")
+                || w.ends_with("_servidor.py")
         })
 }
 
