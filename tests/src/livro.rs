@@ -8,13 +8,6 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// As páginas que outro ramo da issue 20 reescreve (os itens 1 e 2: os
-/// capítulos do UDP e do TCP em passos). Os testes do livro que leem todas as
-/// páginas (`livro_comandos`, `livro_glossario`) mostram os problemas delas
-/// como aviso, não como falha, até a reescrita chegar. Ao juntar os ramos,
-/// esvazie a lista: daí em diante, as páginas reescritas também são cobradas.
-pub const EM_REESCRITA: &[&str] = &[];
-
 /// Um bloco de código Rust com mais linhas que isso tem de vir de um include.
 pub const MAX_PASTED_RUST_LINES: usize = 3;
 

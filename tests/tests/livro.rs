@@ -10,8 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 
 use avaliacao::livro::{
-    Coverage, check_book, check_page, coverage, pages, steps_coverage, transcribed_lines,
-    unused_anchors,
+    Coverage, check_book, check_page, pages, steps_coverage, transcribed_lines, unused_anchors,
 };
 use avaliacao::{PATIENCE, Server, free_port, run, run_command, workspace_root};
 
@@ -258,11 +257,10 @@ fn programas_das_notas_em_rust_sao_curtos() {
 // incluído (não a listagem inteira) seguido de texto. Citar a linha entre
 // crases numa frase não conta (veja `avaliacao::livro::Coverage`). Os passos
 // do TCP (tcp-echo/examples, e por último os arquivos de src/) são medidos
-// em ordem: uma linha igual à de um passo anterior já foi explicada lá. O
+// em ordem: uma linha igual à de um passo anterior já foi explicada lá. Os do
+// UDP (udp-echo/examples, e por último os arquivos de src/) também. O
 // relatório (cargo test -p avaliacao --test livro -- --nocapture) lista o
-// que falta. O UDP ainda é mostrado inteiro e explicado em parte por
-// citações: o mínimo dele é o que o livro cumpre hoje com a regra nova, para
-// não voltar atrás, até o capítulo UDP ganhar os seus passos (issue 20).
+// que falta.
 #[test]
 fn cada_linha_das_listagens_e_explicada() {
     let root = workspace_root();
@@ -281,15 +279,33 @@ fn cada_linha_das_listagens_e_explicada() {
         "tcp-echo/examples/tcp_cliente_3_linhas.rs",
         "tcp-echo/src/client.rs",
     ];
+    let udp_server_steps = [
+        "udp-echo/examples/udp_servidor_notas.rs",
+        "udp-echo/examples/servidor_1_maiusculas.rs",
+        "udp-echo/examples/servidor_2_buffer.rs",
+        "udp-echo/examples/servidor_3_erros.rs",
+        "udp-echo/examples/servidor_4_nunca_maior.rs",
+        "udp-echo/examples/servidor_5_endereco.rs",
+        "udp-echo/examples/servidor_6_registro.rs",
+        "udp-echo/src/server.rs",
+    ];
+    let udp_client_steps = [
+        "udp-echo/examples/udp_cliente_notas.rs",
+        "udp-echo/examples/cliente_1_timeout.rs",
+        "udp-echo/examples/cliente_2_tentativas.rs",
+        "udp-echo/examples/cliente_3_numeros.rs",
+        "udp-echo/examples/cliente_4_remetente.rs",
+        "udp-echo/examples/cliente_5_frase.rs",
+        "udp-echo/src/client.rs",
+    ];
     let mut measured: Vec<(Coverage, f64)> = Vec::new();
-    for steps in [&server_steps[..], &client_steps[..]] {
-        measured.extend(steps_coverage(&root, steps).into_iter().map(|c| (c, 100.0)));
-    }
-    for (listing, minimum) in [
-        ("udp-echo/src/server.rs", 82.0),
-        ("udp-echo/src/client.rs", 83.0),
+    for steps in [
+        &server_steps[..],
+        &client_steps[..],
+        &udp_server_steps[..],
+        &udp_client_steps[..],
     ] {
-        measured.push((coverage(&root, listing), minimum));
+        measured.extend(steps_coverage(&root, steps).into_iter().map(|c| (c, 100.0)));
     }
     let mut failures = Vec::new();
     for (coverage, minimum) in &measured {

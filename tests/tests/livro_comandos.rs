@@ -36,7 +36,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use avaliacao::livro::{EM_REESCRITA, pages};
+use avaliacao::livro::pages;
 use avaliacao::{PATIENCE, build_programs, wait_child, workspace_root};
 
 /// Quanto um comando que termina sozinho pode levar (os `bench` do livro
@@ -83,6 +83,10 @@ const NAO_RODAM: &[(&str, &str)] = &[
     ),
     ("xcode-select", "só existe no macOS"),
     ("sh.rustup.rs", "baixa e instala o Rust da internet"),
+    (
+        "notas turma.zip",
+        "precisa do arquivo e da planilha do Moodle de uma turma; o teste moodle.rs corrige uma turma gerada",
+    ),
 ];
 
 /// Comandos que terminam com código diferente de zero de propósito.
@@ -332,13 +336,17 @@ fn so_confere(comando: &Comando) -> bool {
 }
 
 /// Um servidor: fica no ar até o próximo servidor ou o fim da página. (Com
-/// `--help`, só mostra a ajuda e sai.)
+/// `--help`, só mostra a ajuda e sai.) Os passos dos capítulos também são
+/// servidores: `servidor_1_maiusculas`, `tcp_servidor_3_threads`.
 fn e_servidor(comando: &Comando) -> bool {
     let p = palavras(&comando.texto);
     let ajuda = p.iter().any(|w| w == "--help" || w == "-h");
     !ajuda
         && p.iter().any(|w| {
-            w == "servidor" || w.ends_with("_servidor_notas") || w.ends_with("_servidor.py")
+            w == "servidor"
+                || w.starts_with("servidor_")
+                || w.contains("_servidor_")
+                || w.ends_with("_servidor.py")
         })
 }
 
@@ -607,14 +615,7 @@ fn cada_comando_do_livro_existe_e_tem_os_arquivos_que_cita() {
     );
     let mut problemas = Vec::new();
     for comando in &todos {
-        let achados = problemas_estaticos(&raiz, comando);
-        if EM_REESCRITA.contains(&comando.pagina.as_str()) {
-            for achado in achados {
-                eprintln!("AVISO (página em reescrita noutro ramo): {achado}");
-            }
-        } else {
-            problemas.extend(achados);
-        }
+        problemas.extend(problemas_estaticos(&raiz, comando));
     }
     for comando in todos.iter().filter(|c| nao_roda(c).is_some()) {
         eprintln!(
@@ -685,7 +686,6 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
         if !stdout.contains("running 1 test") {
             return nao_pode(&format!("o unshare não criou o namespace: {stderr}"));
         }
-        let em_reescrita = EM_REESCRITA.contains(pagina);
         if !saida.status.success() {
             // A mensagem do assert de dentro: depois do "panicked at
             // arquivo:linha:coluna:", até o "note:".
@@ -694,11 +694,7 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
                 .and_then(|(_, resto)| resto.split_once('\n'))
                 .map(|(_, resto)| resto.split("\nnote:").next().unwrap_or(resto))
                 .unwrap_or(&stderr);
-            if em_reescrita {
-                eprintln!("AVISO ({pagina} em reescrita noutro ramo):\n{falha}");
-            } else {
-                problemas.push(falha.to_string());
-            }
+            problemas.push(falha.to_string());
         }
     }
     eprintln!(

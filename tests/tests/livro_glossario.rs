@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use avaliacao::livro::{EM_REESCRITA, pages};
+use avaliacao::livro::pages;
 use avaliacao::workspace_root;
 
 /// O sinônimo recusado → o termo do glossário. O recusado é procurado como
@@ -137,11 +137,7 @@ fn nenhum_sinonimo_recusado_no_livro_nem_na_saida_dos_programas() {
             for (linha, trecho) in achados(texto, recusado) {
                 let problema =
                     format!("{nome}:{linha}: \"{recusado}\" (use \"{termo}\"): {trecho}");
-                if EM_REESCRITA.contains(&nome.as_str()) {
-                    eprintln!("AVISO (página em reescrita noutro ramo): {problema}");
-                } else {
-                    problemas.push(problema);
-                }
+                problemas.push(problema);
             }
         }
     }

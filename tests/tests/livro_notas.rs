@@ -7,7 +7,7 @@
 
 use std::fs;
 
-use avaliacao::livro::{EM_REESCRITA, pages};
+use avaliacao::livro::pages;
 use avaliacao::workspace_root;
 
 /// O que, num parágrafo, diz que as aspas dele são das notas.
@@ -93,11 +93,7 @@ fn o_que_o_livro_cita_das_notas_esta_nas_notas() {
             vistas += 1;
             if !notas.contains(&normaliza(&trecho)) {
                 let problema = format!("{nome}:{linha}: \"{trecho}\" não está nas notas");
-                if EM_REESCRITA.contains(&nome.as_str()) {
-                    eprintln!("AVISO (página em reescrita noutro ramo): {problema}");
-                } else {
-                    problemas.push(problema);
-                }
+                problemas.push(problema);
             }
         }
     }
