@@ -7,7 +7,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_cliente_1_ate_o_fim -- 127.0.0.1 12000
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -40,4 +39,3 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: read_all
     Ok(())
 }
-// ANCHOR_END: all

@@ -7,7 +7,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_cliente_2_timeout -- 127.0.0.1 12000 5
 
-// ANCHOR: all
 use std::io::{self, Read, Write};
 // ANCHOR: imports
 use std::net::Shutdown;
@@ -55,4 +54,3 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     Ok(())
 }
-// ANCHOR_END: all

@@ -10,7 +10,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_cliente_3_linhas -- 127.0.0.1 12000 5
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
@@ -70,4 +69,3 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ANCHOR_END: join
     Ok(())
 }
-// ANCHOR_END: all

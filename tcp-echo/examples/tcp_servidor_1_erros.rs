@@ -7,7 +7,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_servidor_1_erros -- 12000
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -56,4 +55,3 @@ fn answer(mut connection_socket: TcpStream) -> io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: answer
-// ANCHOR_END: all

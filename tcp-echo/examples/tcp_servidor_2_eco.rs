@@ -6,7 +6,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_servidor_2_eco -- 12000
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -49,7 +48,6 @@ fn serve(mut stream: TcpStream, client: SocketAddr) {
 }
 // ANCHOR_END: serve
 
-// ANCHOR: echo
 // ANCHOR: echo_signature
 /// Lê o que chegar e devolve em maiúsculas, até o cliente fechar a conexão.
 /// Devolve quantos bytes recebeu.
@@ -86,5 +84,3 @@ fn echo(stream: &mut TcpStream) -> io::Result<u64> {
     // ANCHOR_END: finish
     // EXERCÍCIO 3: FIM
 }
-// ANCHOR_END: echo
-// ANCHOR_END: all

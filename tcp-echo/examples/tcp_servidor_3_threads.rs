@@ -6,7 +6,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_servidor_3_threads -- 12000
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -43,7 +42,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-// ANCHOR: serve
 /// Atende uma conexão do começo ao fim, e diz como ela terminou.
 fn serve(mut stream: TcpStream, client: SocketAddr) {
     println!("{client}: conexão aberta");
@@ -55,44 +53,30 @@ fn serve(mut stream: TcpStream, client: SocketAddr) {
         ),
     }
 }
-// ANCHOR_END: serve
 
-// ANCHOR: echo
-// ANCHOR: echo_signature
 /// Lê o que chegar e devolve em maiúsculas, até o cliente fechar a conexão.
 /// Devolve quantos bytes recebeu.
 fn echo(stream: &mut TcpStream) -> io::Result<u64> {
-    // ANCHOR_END: echo_signature
     // EXERCÍCIO 3: INÍCIO
-    // ANCHOR: echo_setup
     let mut buffer = vec![0u8; 64 * 1024];
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;
-    // ANCHOR_END: echo_setup
     loop {
-        // ANCHOR: read
         let received = match stream.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => &buffer[..n],
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(err),
         };
-        // ANCHOR_END: read
-        // ANCHOR: write
         total += received.len() as u64;
         reply.clear();
         upper.push(received, &mut reply);
         stream.write_all(&reply)?;
-        // ANCHOR_END: write
     }
-    // ANCHOR: finish
     reply.clear();
     upper.finish(&mut reply);
     stream.write_all(&reply)?;
     Ok(total)
-    // ANCHOR_END: finish
     // EXERCÍCIO 3: FIM
 }
-// ANCHOR_END: echo
-// ANCHOR_END: all

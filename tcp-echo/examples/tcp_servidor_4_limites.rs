@@ -10,7 +10,6 @@
 //!
 //!     cargo run -p tcp-echo --example tcp_servidor_4_limites -- 12000 0.0.0.0 2 5
 
-// ANCHOR: all
 // ANCHOR: imports
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -105,7 +104,6 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
     println!("{client}: conexão aberta");
     match echo(&mut stream, idle_timeout) {
         Ok(total) => println!("{client}: conexão encerrada pelo cliente ({total} bytes)"),
-        // ANCHOR: idle
         Err(err) if is_timeout(&err) => {
             println!(
                 "{client}: conexão fechada, parada por mais de {} s",
@@ -113,7 +111,6 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
             );
             common::tcp::close_gently(stream, REFUSAL_TIME);
         }
-        // ANCHOR_END: idle
         Err(err) => println!(
             "{client}: conexão interrompida: {}",
             common::error::describe(&err)
@@ -122,7 +119,6 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
 }
 // ANCHOR_END: serve
 
-// ANCHOR: echo
 // ANCHOR: echo_signature
 /// Lê o que chegar e devolve em maiúsculas, até o cliente fechar a conexão
 /// ou ficar parado por mais de `idle_timeout`. Devolve quantos bytes recebeu.
@@ -154,7 +150,6 @@ fn echo(stream: &mut TcpStream, idle_timeout: Duration) -> io::Result<u64> {
     Ok(total)
     // EXERCÍCIO 3: FIM
 }
-// ANCHOR_END: echo
 
 // ANCHOR: is_timeout
 /// O tempo-limite esgotado chega como `WouldBlock` no Linux e como
@@ -166,4 +161,3 @@ fn is_timeout(err: &io::Error) -> bool {
     )
 }
 // ANCHOR_END: is_timeout
-// ANCHOR_END: all

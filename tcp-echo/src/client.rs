@@ -44,21 +44,16 @@ pub struct Config {
 // ANCHOR: run
 /// Conecta, conversa com o servidor e fecha.
 pub fn run(config: &Config) -> Result<(), Error> {
-    // ANCHOR: connect
     let addresses = common::address::resolve(&config.server, config.port)?;
     let stream = common::tcp::connect(&addresses, config.timeout)?;
-    // ANCHOR_END: connect
-    // ANCHOR: input
     match &config.sentence {
         Some(sentence) => {
             let reply = converse(stream, io::Cursor::new(sentence.clone().into_bytes()))?;
-            // ANCHOR: sentence_line
             // A frase da linha de comando é texto: a resposta sai como uma
             // linha, como no `print` das notas.
             if reply.last_byte != Some(b'\n') {
                 print_raw(b"\n");
             }
-            // ANCHOR_END: sentence_line
             Ok(())
         }
         None => {
@@ -68,7 +63,6 @@ pub fn run(config: &Config) -> Result<(), Error> {
             converse(stream, io::stdin()).map(|_| ())
         }
     }
-    // ANCHOR_END: input
 }
 // ANCHOR_END: run
 
@@ -103,7 +97,6 @@ struct Reply {
 /// pararia de mandar porque o servidor não lê. Ninguém anda. Por isso uma
 /// thread manda (`send`) enquanto esta recebe (`receive`).
 fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<Reply, Error> {
-    // ANCHOR: spawn_sender
     let writer = stream.try_clone().map_err(|e| failed("enviar", &e))?;
     let sending = Arc::new(Sending::default());
     let (sent, send_result) = mpsc::channel();
@@ -118,9 +111,7 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<Repl
                 )
             })?;
     }
-    // ANCHOR_END: spawn_sender
     let reply = receive(&stream, &sending)?;
-    // ANCHOR: after_receive
     // O servidor fechou a conexão. Normalmente a entrada já acabou, e o que
     // vale é o resultado do envio. Se ele fechou antes (o tempo ocioso, por
     // exemplo), a thread que envia pode estar parada esperando uma linha
@@ -130,8 +121,6 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<Repl
             "o servidor fechou a conexão antes do fim da entrada",
         ))
     })?;
-    // ANCHOR_END: after_receive
-    // ANCHOR: nothing_back
     let sent = sending.bytes.load(Ordering::SeqCst);
     // Mandamos algo e o servidor fechou sem devolver nada: não é um eco.
     if reply.total == 0 && sent > 0 {
@@ -145,7 +134,6 @@ fn converse(stream: TcpStream, input: impl Read + Send + 'static) -> Result<Repl
              na linha de comando, ou digite-a e tecle Enter antes do Ctrl+D)",
         ));
     }
-    // ANCHOR_END: nothing_back
     Ok(reply)
 }
 // ANCHOR_END: converse

@@ -134,9 +134,7 @@ fn accept_loop(shared: &Arc<Shared>, may_retire: bool) {
     // A vaga desta thread na contagem volta sozinha se a thread morrer.
     let _seat = Seat::new(&shared.pool);
     loop {
-        // ANCHOR: accept
         let accepted = shared.listener.accept();
-        // ANCHOR_END: accept
         match accepted {
             Ok((stream, client)) => handle(stream, client, shared),
             // ANCHOR: retire
@@ -218,7 +216,6 @@ impl Drop for Slot<'_> {
 }
 // ANCHOR_END: slot
 
-// ANCHOR: try_admit
 // ANCHOR: try_admit_signature
 /// Soma 1 às conexões ativas (`active`) se ainda está abaixo de `max`, e diz
 /// se conseguiu. Várias threads chamam isto ao mesmo tempo: a conta e a soma
@@ -233,7 +230,6 @@ pub fn try_admit(active: &AtomicUsize, max: usize) -> bool {
         .is_ok()
     // EXERCÍCIO 5: FIM
 }
-// ANCHOR_END: try_admit
 
 // ANCHOR: serve
 /// Atende uma conexão do começo ao fim, e registra como ela terminou.
@@ -267,30 +263,27 @@ fn serve(mut stream: TcpStream, client: SocketAddr, idle_timeout: Duration) {
 }
 // ANCHOR_END: serve
 
-// ANCHOR: echo
 // ANCHOR: echo_signature
 /// Lê o que chegar, devolve em maiúsculas, até o cliente fechar a conexão
 /// (um `read` que devolve 0 bytes). Devolve quantos bytes recebeu.
 pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) -> io::Result<u64> {
     // ANCHOR_END: echo_signature
     // EXERCÍCIO 3: INÍCIO
-    // ANCHOR: echo_setup
     common::tcp::configure_stream(stream, Some(idle_timeout))?;
+    // ANCHOR: echo_buffer
     // Sem memória, um erro (e não o fim do servidor): veja `common::memory`.
     let mut buffer = common::memory::buffer(65_536)?; // 64 KiB
+    // ANCHOR_END: echo_buffer
     let mut upper = Uppercaser::new();
     let mut reply = Vec::new();
     let mut total = 0;
-    // ANCHOR_END: echo_setup
     loop {
-        // ANCHOR: read
         let received = match stream.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => &buffer[..n],
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(err),
         };
-        // ANCHOR_END: read
         // ANCHOR: log_read
         log_limited!(
             "{client}: {} bytes {}",
@@ -299,21 +292,16 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
         );
         // ANCHOR_END: log_read
         total += received.len() as u64;
-        // ANCHOR: write
         reply.clear();
         upper.push(received, &mut reply);
         stream.write_all(&reply)?;
-        // ANCHOR_END: write
     }
-    // ANCHOR: finish
     reply.clear();
     upper.finish(&mut reply);
     stream.write_all(&reply)?;
-    // ANCHOR_END: finish
     Ok(total)
     // EXERCÍCIO 3: FIM
 }
-// ANCHOR_END: echo
 
 // ANCHOR: refuse
 /// Acima do limite, a conexão recebe um aviso e é fechada, em vez de ficar
@@ -401,5 +389,7 @@ fn seconds(duration: Duration) -> String {
 // ANCHOR_END: helpers
 // ANCHOR_END: whole_file
 
+// ANCHOR: tests
 #[cfg(test)]
 mod tests;
+// ANCHOR_END: tests

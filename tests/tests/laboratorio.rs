@@ -11,7 +11,7 @@ use std::process::Command;
 use avaliacao::{binary, workspace_root};
 
 #[test]
-#[ignore = "pesado (até 1 min, precisa de root): roda na .ci/run, ou com -- --ignored"]
+#[ignore = "pesado (até 1 min; root ou um namespace de usuário): roda na .ci/run, ou com -- --ignored"]
 fn os_tres_experimentos_mostram_o_que_as_notas_dizem() {
     let bin_dir = binary("udp-echo")
         .parent()

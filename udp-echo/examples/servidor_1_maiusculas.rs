@@ -11,7 +11,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server_socket = UdpSocket::bind(("0.0.0.0", server_port))?;
     println!("The server is ready to receive");
     // EXERCÍCIO 1: INÍCIO
-    // ANCHOR: loop
     loop {
         let mut message = [0u8; 2048];
         let (n, client_address) = server_socket.recv_from(&mut message)?;
@@ -23,6 +22,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         server_socket.send_to(&modified_message, client_address)?;
         // ANCHOR_END: send
     }
-    // ANCHOR_END: loop
     // EXERCÍCIO 1: FIM
 }

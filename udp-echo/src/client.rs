@@ -115,6 +115,7 @@ pub fn ask(
     config: &Config,
 ) -> Result<Vec<u8>, Error> {
     // EXERCÍCIO 2: INÍCIO
+    // ANCHOR: attempts
     for attempt in 1..=config.attempts {
         // ANCHOR: send
         socket
@@ -133,6 +134,7 @@ pub fn ask(
             );
         }
     }
+    // ANCHOR_END: attempts
     // ANCHOR: give_up
     Err(Error::new(format!(
         "nenhuma resposta de {server} depois de {} tentativa(s) de {:?} cada. \
@@ -184,7 +186,6 @@ fn wait_reply(
     timeout: Duration,
     attempt: u32,
 ) -> Result<Option<Vec<u8>>, Error> {
-    // ANCHOR: deadline
     let deadline = Instant::now() + timeout;
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     loop {
@@ -194,8 +195,6 @@ fn wait_reply(
         }
         common::udp::set_read_timeout(socket, remaining)
             .map_err(|e| Error::io("não foi possível ajustar o tempo-limite", &e))?;
-        // ANCHOR_END: deadline
-        // ANCHOR: from_server
         match common::udp::recv_from(socket, &mut buffer) {
             Ok(datagram) if same_host(datagram.from, server) => {
                 if datagram.truncated {
@@ -204,8 +203,6 @@ fn wait_reply(
                 return Ok(Some(unnumbered(&buffer[..datagram.len], attempt)));
             }
             Ok(datagram) => eprintln!("ignorando um datagrama de {}", datagram.from),
-            // ANCHOR_END: from_server
-            // ANCHOR: timeout_errors
             Err(err)
                 if matches!(
                     err.kind(),
@@ -218,7 +215,6 @@ fn wait_reply(
             // é mais uma resposta que não veio.
             Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(None),
             Err(err) => return Err(Error::io("não foi possível receber a resposta", &err)),
-            // ANCHOR_END: timeout_errors
         }
     }
 }
