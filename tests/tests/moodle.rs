@@ -61,6 +61,7 @@ fn row(label: &str, name: &str, email: &str, status: &str, max: &str) -> (String
 }
 
 #[test]
+#[ignore = "pesado (uns 30 s: corrige uma turma de verdade, no bwrap): roda na .ci/run, ou com -- --ignored"]
 fn turma_do_moodle_com_homonimos_volta_ao_moodle_com_a_nota_de_cada_um() {
     if !bwrap_available() {
         assert!(
