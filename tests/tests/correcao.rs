@@ -443,13 +443,7 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
             ),
         );
     } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI roda como root, com cgroup: as bombas têm de rodar"
-        );
-        eprintln!(
-            "NÃO RODOU: as bombas (sem um cgroup que este teste possa criar; precisa de root)"
-        );
+        avaliacao::skip("as bombas: sem um cgroup que este teste possa criar (precisa de root)");
     }
 
     // Como as entregas chegam: a referência num .zip, o laço do jeito que o

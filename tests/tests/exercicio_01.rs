@@ -124,11 +124,9 @@ mod linux {
     /// opção; na CI, isso é uma falha.
     pub fn reply_to_a_closed_port(server: &Server) -> bool {
         if let Err(reason) = report_icmp_errors(server) {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "a CI precisa provocar o erro ao receber: {reason}"
-            );
-            eprintln!("NÃO RODOU: não foi possível ligar o IP_RECVERR no servidor: {reason}");
+            avaliacao::skip(&format!(
+                "não foi possível ligar o IP_RECVERR no servidor: {reason}"
+            ));
             return false;
         }
         let pid = libc::pid_t::try_from(server.pid()).expect("pid");

@@ -100,12 +100,7 @@ fn kit_de_um_clone_com_arquivos_particulares_nao_leva_nenhum() {
         .arg(&clone)
         .status();
     if !cloned.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "a CI precisa do git e de um workspace que seja um repositório"
-        );
-        eprintln!("NÃO RODOU: o workspace não é um repositório git que se possa clonar");
-        return;
+        return avaliacao::skip("o workspace não é um repositório git que se possa clonar");
     }
     // O que um professor deixa na pasta do curso: as entregas e as notas da
     // turma, a compilação, uma anotação.

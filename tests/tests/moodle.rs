@@ -64,12 +64,7 @@ fn row(label: &str, name: &str, email: &str, status: &str, max: &str) -> (String
 #[ignore = "pesado (uns 30 s: corrige uma turma de verdade, no bwrap): roda na .ci/run, ou com -- --ignored"]
 fn turma_do_moodle_com_homonimos_volta_ao_moodle_com_a_nota_de_cada_um() {
     if !bwrap_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do bubblewrap (a .ci/run o instala)"
-        );
-        eprintln!("NÃO RODOU: sem o bubblewrap (bwrap) nesta máquina");
-        return;
+        return avaliacao::skip("sem o bubblewrap (bwrap) nesta máquina");
     }
     let root = workspace_root();
     let base = root.join("target/teste-do-moodle");

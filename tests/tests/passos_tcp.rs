@@ -71,11 +71,7 @@ fn has_python() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a CI precisa do python3 e do pip (a .ci/run os instala)"
-        );
-        eprintln!("NÃO RODOU: sem python3 (ou sem o pip, que o cliente das notas importa)");
+        avaliacao::skip("sem python3 (ou sem o pip, que o cliente das notas importa)");
     }
     found
 }

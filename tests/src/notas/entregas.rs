@@ -701,11 +701,7 @@ mod tests {
         if has("unzip") && has("python3") {
             return Some(Sandbox::unisolated().unwrap());
         }
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "a CI precisa de unzip e python3"
-        );
-        eprintln!("NÃO RODOU: sem unzip ou python3");
+        crate::skip("sem unzip ou python3");
         None
     }
 
@@ -892,8 +888,7 @@ mod tests {
             .arg(&export)
             .status();
         if !made.is_ok_and(|s| s.success()) {
-            eprintln!("NÃO RODOU: sem python3 para criar o .zip");
-            return;
+            return crate::skip("sem python3 para criar o .zip");
         }
         let sandbox = Sandbox::unisolated().unwrap();
         let folder = open_class(&zip, &sandbox).unwrap();
