@@ -32,7 +32,7 @@ use common::log::OncePerSecond;
 use common::transform::Uppercaser;
 use common::{Error, log, log_limited};
 
-use crate::threads::{IDLE_THREAD_TIMEOUT, Pool, Seat};
+use crate::threads::{IDLE_THREAD_TIMEOUT, Pool, SPARE_THREADS, Seat, THREAD_MEMORY};
 // ANCHOR_END: imports
 
 // ANCHOR: config
@@ -87,6 +87,14 @@ const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 /// Cria o socket de escuta e aceita conexões para sempre (até o Ctrl+C).
 pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR_END: run_start
+    // ANCHOR: single_heap
+    // Sob um `ulimit -v`, um heap só para todas as threads, antes que elas
+    // existam: sem isto, cada uma poderia reservar 64 MiB só para o seu
+    // `malloc` (veja `fit_in_memory`).
+    if common::memory::address_space_left().is_some() {
+        common::memory::single_malloc_arena();
+    }
+    // ANCHOR_END: single_heap
     // ANCHOR: listen
     let address = common::address::resolve_one(&config.address, config.port)?;
     let listener = common::tcp::listen(address, config.backlog)?;
@@ -100,6 +108,17 @@ pub fn run(config: &Config) -> Result<(), Error> {
         .map_err(|e| Error::io("não foi possível saber a porta", &e))?;
     log!("Servidor TCP pronto para receber em {bound}");
     // ANCHOR_END: ready
+    // ANCHOR: memory_cap
+    let max_connections = fit_in_memory(config.max_connections);
+    if max_connections < config.max_connections {
+        log!(
+            "aviso: o `ulimit -v` deste terminal só deixa memória para {max_connections} \
+             conexões ao mesmo tempo (cada uma reserva cerca de {} KiB); as outras serão \
+             recusadas como as acima de --max-conexoes.",
+            CONNECTION_MEMORY / 1024
+        );
+    }
+    // ANCHOR_END: memory_cap
     // ANCHOR: accept_timeout_setup
     // Sem isto, uma thread a mais não teria como perceber que está à toa.
     if let Err(err) = common::tcp::set_accept_timeout(&listener, IDLE_THREAD_TIMEOUT) {
@@ -112,7 +131,7 @@ pub fn run(config: &Config) -> Result<(), Error> {
     // ANCHOR: start
     let shared = Arc::new(Shared {
         listener,
-        max_connections: config.max_connections,
+        max_connections,
         idle_timeout: config.idle_timeout,
         active: AtomicUsize::new(0),
         pool: Pool::new(),
@@ -173,10 +192,6 @@ fn handle(stream: TcpStream, client: SocketAddr, shared: &Arc<Shared>) {
         refuse(stream, client, shared.max_connections);
         return;
     };
-    if !common::memory::fits(MEMORY_MARGIN) {
-        out_of_memory(stream, client);
-        return;
-    }
     // Esta thread vai ficar ocupada: outra toma o lugar dela no `accept`.
     spawn_spares(shared);
     // Um pânico em `serve` (um `todo!()` ainda não feito, um bug) encerra só
@@ -293,6 +308,14 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
         // ANCHOR_END: log_read
         total += received.len() as u64;
         reply.clear();
+        // ANCHOR: reserve_reply
+        // A resposta cabe no triplo do que chegou (mais os até 3 bytes
+        // guardados pelo `Uppercaser`). Pedir antes, com `try_reserve`, faz
+        // a falta de memória virar erro aqui, e não um aborto no meio do `push`.
+        reply
+            .try_reserve(3 * received.len() + 3)
+            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        // ANCHOR_END: reserve_reply
         upper.push(received, &mut reply);
         stream.write_all(&reply)?;
     }
@@ -319,14 +342,27 @@ fn refuse(mut stream: TcpStream, client: SocketAddr, max_connections: usize) {
 // ANCHOR_END: refuse
 
 // ANCHOR: out_of_memory
-/// Quanta memória livre o servidor exige antes de atender mais uma conexão:
-/// 4 MiB. Uma conexão usa perto de 400 KiB (a pilha da thread que toma o
-/// lugar desta no `accept`, o buffer de 64 KiB, as linhas do log); a folga
-/// cobre as threads livres que aceitam conexões ao mesmo tempo. Sem ela, a
-/// última conexão que coubesse deixaria o processo sem memória nem para
-/// escrever uma linha de log, e o Rust aborta o programa inteiro quando uma
-/// alocação falha.
-const MEMORY_MARGIN: usize = 4 * 1024 * 1024;
+/// Quanta memória cada conexão reserva: a pilha da thread que a atende
+/// (`THREAD_MEMORY`) e os buffers do `echo`: 64 KiB para ler, e até o triplo
+/// disso para a resposta (`ΐ` vira `Ϊ́`, com o triplo dos bytes).
+pub const CONNECTION_MEMORY: usize = THREAD_MEMORY + 4 * 65_536;
+
+/// Quantas conexões atender ao mesmo tempo: `--max-conexoes`, ou menos, se
+/// tantas não cabem no `ulimit -v` (sem ele, o normal, cabem). O limite
+/// conta a memória *reservada*, e passar dele aborta o programa inteiro:
+/// por isso a conta é feita uma vez, no começo. O que ainda cabe, menos a
+/// folga de `common::memory` e as threads livres (e mais uma), dividido pelo
+/// que cada conexão reserva. Quem passar disso recebe a recusa de sempre,
+/// "servidor lotado".
+fn fit_in_memory(max_connections: usize) -> usize {
+    let Some(left) = common::memory::address_space_left() else {
+        return max_connections;
+    };
+    let reserved = common::memory::HEADROOM + (SPARE_THREADS + 1) * THREAD_MEMORY;
+    let fit = left.saturating_sub(reserved) / CONNECTION_MEMORY;
+    // Com menos que isso, a thread principal ainda atende uma por vez.
+    fit.clamp(1, max_connections.max(1))
+}
 
 /// Faltou memória para atender (um `ulimit -v`, uma máquina cheia): a conexão
 /// recebe um aviso e é fechada, como numa recusa, e o servidor segue com as

@@ -6,6 +6,7 @@
 //! tempo). Com `--max-conexoes N`, isso dá no máximo `N + SPARE_THREADS`
 //! threads, aconteça o que acontecer.
 
+use std::io;
 use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
@@ -33,6 +34,11 @@ pub const IDLE_THREAD_TIMEOUT: Duration = Duration::from_secs(3);
 /// cem threads já pediriam 200 MiB. Uma thread de conexão usa pouca pilha (o
 /// buffer de 64 KiB fica no heap); 256 KiB sobram até para mostrar um pânico.
 pub const THREAD_STACK: usize = 256 * 1024;
+
+/// Quanta memória uma thread nova reserva: a pilha, mais a página de guarda
+/// dela, a pilha de sinais que o Rust cria em cada thread (para avisar de um
+/// estouro de pilha) e o TLS. 64 KiB cobrem com sobra o que vai além da pilha.
+pub const THREAD_MEMORY: usize = THREAD_STACK + 64 * 1024;
 
 /// A contagem das threads do servidor (a principal também conta).
 #[derive(Debug)]
@@ -96,10 +102,19 @@ impl Pool {
     /// memória), devolve a vaga, avisa (no máximo uma vez por segundo) e
     /// responde `false`: o servidor segue com as threads que já tem.
     pub fn spawn(&self, work: impl FnOnce() + Send + 'static) -> bool {
-        let spawned = thread::Builder::new()
-            .name("conexoes".into())
-            .stack_size(THREAD_STACK)
-            .spawn(work);
+        // Sob um `ulimit -v`, a thread só é criada se sobra a folga de
+        // `common::memory`. Não dá para esperar o erro: o `spawn` só falha
+        // se a *pilha* não couber; a pilha de sinais e o TLS são pedidos
+        // depois, já dentro da thread nova, e ali a falta de memória aborta
+        // o processo inteiro ("failed to allocate an alternative stack").
+        let spawned = if common::memory::room_for(THREAD_MEMORY) {
+            thread::Builder::new()
+                .name("conexoes".into())
+                .stack_size(THREAD_STACK)
+                .spawn(work)
+        } else {
+            Err(io::Error::from(io::ErrorKind::OutOfMemory))
+        };
         match spawned {
             Ok(_) => true,
             Err(err) => {
@@ -153,12 +168,12 @@ impl Default for Pool {
 /// O erro de criar uma thread, em português. O sistema responde EAGAIN
 /// ("tente de novo"), que o `std` classifica como `WouldBlock`, o mesmo de
 /// um tempo esgotado; aqui ele quer dizer "limite de threads atingido".
-fn spawn_error(err: &std::io::Error) -> String {
+fn spawn_error(err: &io::Error) -> String {
     match err.kind() {
-        std::io::ErrorKind::WouldBlock => {
+        io::ErrorKind::WouldBlock => {
             "limite de threads do kernel atingido, ou falta de memória para a pilha".to_string()
         }
-        std::io::ErrorKind::OutOfMemory => "falta de memória para a pilha".to_string(),
+        io::ErrorKind::OutOfMemory => "sem memória para mais uma thread".to_string(),
         _ => common::error::describe(err),
     }
 }

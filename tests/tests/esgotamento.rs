@@ -57,18 +57,24 @@ fn raise_own_fd_limit() -> u64 {
 /// O servidor TCP com no máximo `fds` descritores de arquivo (o `ulimit -n`
 /// de uma turma), mais os argumentos `extra`.
 fn server_with_fd_limit(fds: u64, extra: &[&str]) -> Server {
+    server_with_limit(libc::RLIMIT_NOFILE, fds, extra)
+}
+
+/// O servidor TCP com o limite `resource` (`RLIMIT_NOFILE`, o `ulimit -n`;
+/// `RLIMIT_AS`, o `ulimit -v`) em `value`, mais os argumentos `extra`.
+fn server_with_limit(resource: libc::__rlimit_resource_t, value: u64, extra: &[&str]) -> Server {
     let mut command = Command::new(binary("tcp-echo"));
     command.args(["servidor", "--endereco", "127.0.0.1", "--porta", "0"]);
     command.args(extra);
     let limit = libc::rlimit {
-        rlim_cur: fds,
-        rlim_max: fds,
+        rlim_cur: value,
+        rlim_max: value,
     };
     // SAFETY: entre o fork e o exec só chamamos setrlimit, que é seguro
     // nesse intervalo (async-signal-safe) e não aloca memória.
     unsafe {
         command.pre_exec(move || {
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+            if libc::setrlimit(resource, &limit) == 0 {
                 Ok(())
             } else {
                 Err(std::io::Error::last_os_error())
@@ -149,6 +155,98 @@ fn servidor_sobrevive_sem_descritores_e_se_recupera() {
         .unwrap_or_default();
     assert!(warning.contains("--max-conexoes"), "{warning}");
     assert!(warning.contains("arquivos abertos"), "{warning}");
+}
+
+#[test]
+fn servidor_sob_ulimit_v_atende_o_que_cabe_e_nao_aborta() {
+    // O caso do issue #18: 300 clientes de uma vez contra um servidor com
+    // 40 e 60 MB de espaço de endereçamento (`ulimit -v 40000`). Antes ele
+    // abortava ("memory allocation of 65536 bytes failed", "failed to
+    // allocate an alternative stack") em metade das vezes, levando todas as
+    // conexões junto. Agora ele calcula no começo quantas conexões cabem,
+    // avisa, e recusa as outras como acima de --max-conexoes.
+    const CLIENTS: usize = 300;
+    raise_own_fd_limit();
+    for megabytes in [40, 60] {
+        let server = server_with_limit(
+            libc::RLIMIT_AS,
+            megabytes * 1_000_000,
+            &["--max-conexoes", "1000"],
+        );
+        assert!(
+            server.wait_for_log("só deixa memória para"),
+            "{:?}",
+            server.log()
+        );
+        let warning = server
+            .log()
+            .into_iter()
+            .find(|l| l.contains("só deixa memória para"))
+            .unwrap_or_default();
+        let fit: usize = warning
+            .split("só deixa memória para ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("sem o número no aviso: {warning}"));
+        // Uma linha que cresce ao virar maiúscula (`ΐ` → `Ϊ́`, o triplo):
+        // a resposta de cada conexão pede o máximo de memória.
+        let line = format!("{}\n", "ΐ".repeat(500));
+        let expected = line.to_uppercase();
+        let streams: Vec<TcpStream> = (0..CLIENTS)
+            .map(|_| connect_and_send(&server, &line))
+            .collect();
+        let refusal =
+            format!("ERRO: servidor lotado (o limite é {fit}); tente de novo mais tarde.\n");
+        // As atendidas ficam abertas até o fim, ocupando as vagas; as
+        // recusadas fecham logo, como um cliente faria.
+        let (mut echoed, mut refused) = (Vec::new(), 0);
+        for mut stream in streams {
+            let mut reply = Vec::new();
+            stream.set_read_timeout(Some(PATIENCE)).unwrap();
+            // O eco inteiro (a conexão segue aberta) ou a recusa (e o fim).
+            let mut chunk = [0u8; 4096];
+            while reply.len() < expected.len() {
+                match stream.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => reply.extend_from_slice(&chunk[..n]),
+                    Err(err) => panic!("{megabytes} MB: sem resposta: {err}"),
+                }
+            }
+            if reply == expected.as_bytes() {
+                echoed.push(stream);
+            } else {
+                assert_eq!(String::from_utf8_lossy(&reply), refusal, "{megabytes} MB");
+                refused += 1;
+            }
+        }
+        eprintln!(
+            "{megabytes} MB: cabem {fit}; {} ecos, {refused} recusas",
+            echoed.len()
+        );
+        assert!(
+            server.is_alive(),
+            "{megabytes} MB: o servidor caiu: {:?}",
+            server.log()
+        );
+        assert!((1..CLIENTS).contains(&fit), "{megabytes} MB: {warning}");
+        // Todas as que cabem são atendidas, e só elas.
+        assert_eq!(echoed.len(), fit, "{megabytes} MB");
+        assert_eq!(refused, CLIENTS - fit, "{megabytes} MB");
+        // As conexões vão embora: um cliente novo é atendido.
+        drop(echoed);
+        assert!(wait_until(|| {
+            let mut late = connect_and_send(&server, "depois\n");
+            read_n(&mut late, 7) == b"DEPOIS\n"
+        }));
+        for line in server.log() {
+            assert!(
+                !line.contains("memory allocation"),
+                "{megabytes} MB: {line}"
+            );
+            assert!(!line.contains("failed to"), "{megabytes} MB: {line}");
+        }
+    }
 }
 
 #[test]

@@ -1,14 +1,16 @@
-//! # `sistema`: as duas perguntas ao kernel que o Rust seguro não faz
+//! # `sistema`: as chamadas em C que o Rust seguro não faz
 //!
 //! Todo socket do projeto é feito e configurado com o std e o socket2, sem
-//! `unsafe`. Só duas perguntas ao kernel do Linux não estão em nenhum dos
-//! dois, e são chamadas de funções em C (`ioctl` e `getsockopt`), que o
-//! Rust só deixa fazer dentro de `unsafe`:
+//! `unsafe`. Só duas perguntas ao kernel do Linux e um pedido à glibc não
+//! estão em nenhum dos dois, e são chamadas de funções em C (`ioctl`,
+//! `getsockopt` e `mallopt`), que o Rust só deixa fazer dentro de `unsafe`:
 //!
 //! - [`unsent_bytes`]: quantos bytes enviados ainda esperam confirmação
 //!   (`SIOCOUTQ`), para o servidor TCP saber se o cliente parou de ler;
 //! - [`tcp_info`]: o estado da conexão (`TCP_INFO`: janela de
-//!   congestionamento, RTT...), para o capítulo do congestionamento.
+//!   congestionamento, RTT...), para o capítulo do congestionamento;
+//! - [`single_malloc_arena`]: um heap só para todas as threads, para o
+//!   servidor TCP caber num `ulimit -v`.
 //!
 //! Elas moram aqui, num crate só delas, para que o resto do workspace possa
 //! **proibir** `unsafe` (`unsafe_code = "forbid"` no `Cargo.toml` da raiz):
@@ -41,6 +43,23 @@ pub fn unsent_bytes(stream: &TcpStream) -> Option<usize> {
     }
 }
 // ANCHOR_END: unsent_bytes
+
+// ANCHOR: single_malloc_arena
+/// Pede à glibc um heap só para todas as threads (`M_ARENA_MAX = 1`). Por
+/// padrão, uma thread que disputa o `malloc` com outra ganha uma "arena"
+/// própria, e cada arena reserva 64 MiB de endereços de uma vez: sob um
+/// `ulimit -v`, que conta o reservado, meia dúzia de arenas levam quase
+/// 400 MiB e sobra pouco para as conexões. Fora da glibc (macOS, Windows,
+/// musl) não faz nada.
+pub fn single_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` só muda um parâmetro do `malloc` da glibc, com a
+    // trava dela; pode ser chamada a qualquer momento, de qualquer thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+// ANCHOR_END: single_malloc_arena
 
 /// A `struct tcp_info` do kernel (`linux/tcp.h`), até o campo que usamos por
 /// último. O `tcp_info` do crate libc para a glibc para antes de
