@@ -101,6 +101,14 @@ impl Uppercaser {
     }
     // ANCHOR_END: uppercaser_push
 
+    /// No máximo quantos bytes [`Uppercaser::push`] acrescenta por um pedaço
+    /// de `input_len` bytes, para reservar o espaço antes: a maiúscula tem
+    /// até o triplo dos bytes (`ΐ`, 2 bytes, vira `Ϊ́`, 6), e o caractere
+    /// que se completa com o byte pendente de antes pode dar mais 3.
+    pub fn max_output(input_len: usize) -> usize {
+        input_len.saturating_mul(3).saturating_add(3)
+    }
+
     /// O fluxo acabou: devolve os bytes pendentes como estão (eram o começo de
     /// um caractere que nunca se completou).
     pub fn finish(&mut self, output: &mut Vec<u8>) {
@@ -188,6 +196,44 @@ mod tests {
     fn inicio_de_caractere_que_nunca_se_completa_sai_no_fim() {
         assert_eq!(streamed(&[b"ab\xc3"]), b"AB\xc3");
         assert_eq!(streamed(&[b"ab\xe2\x82", b"x"]), b"AB\xe2\x82X");
+    }
+
+    /// O que um `push` acrescenta depois de outro `push` anterior.
+    fn grows_by(first: &[u8], second: &[u8]) -> usize {
+        let mut upper = Uppercaser::new();
+        let mut output = Vec::new();
+        upper.push(first, &mut output);
+        let before = output.len();
+        upper.push(second, &mut output);
+        output.len() - before
+    }
+
+    #[test]
+    fn max_output_e_o_pior_caso_e_nao_menos() {
+        // O pior caso de verdade: um `\xCE` pendente, e o pedaço seguinte
+        // completa um `ΐ` e traz mais k `ΐ`: 6 bytes a mais por `ΐ`.
+        for k in 0..5 {
+            let mut second = b"\x90".to_vec();
+            second.extend("ΐ".repeat(k).as_bytes());
+            let grown = grows_by(b"\xCE", &second);
+            assert_eq!(grown, 6 + 6 * k);
+            assert_eq!(grown, Uppercaser::max_output(second.len()));
+        }
+        assert_eq!(Uppercaser::max_output(0), 3);
+        assert_eq!(Uppercaser::max_output(usize::MAX), usize::MAX);
+    }
+
+    #[test]
+    fn max_output_vale_em_todo_corte() {
+        let text = "aΐçΰ€ŉ\u{1F600}ßᾷ".repeat(3);
+        let bytes = text.as_bytes();
+        for at in 0..=bytes.len() {
+            let grown = grows_by(&bytes[..at], &bytes[at..]);
+            assert!(
+                grown <= Uppercaser::max_output(bytes.len() - at),
+                "corte em {at}"
+            );
+        }
     }
 
     fn no_longer(input: &[u8]) -> (Vec<u8>, usize) {

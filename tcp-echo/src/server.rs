@@ -309,11 +309,10 @@ pub fn echo(stream: &mut TcpStream, client: SocketAddr, idle_timeout: Duration) 
         total += received.len() as u64;
         reply.clear();
         // ANCHOR: reserve_reply
-        // A resposta cabe no triplo do que chegou (mais os até 3 bytes
-        // guardados pelo `Uppercaser`). Pedir antes, com `try_reserve`, faz
+        // Pedir antes, com `try_reserve`, o máximo que a resposta pode ter faz
         // a falta de memória virar erro aqui, e não um aborto no meio do `push`.
         reply
-            .try_reserve(3 * received.len() + 3)
+            .try_reserve(Uppercaser::max_output(received.len()))
             .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
         // ANCHOR_END: reserve_reply
         upper.push(received, &mut reply);
