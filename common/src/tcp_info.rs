@@ -197,9 +197,34 @@ pub fn write_csv(samples: &[Sample], out: &mut impl Write) -> io::Result<()> {
 }
 // ANCHOR_END: csv
 
+/// Os nomes das colunas de [`CSV_HEADER`], um por um, para quem lê a tabela
+/// (os gráficos do laboratório): renomear uma coluna aqui sem mudar o
+/// cabeçalho (ou o contrário) faz o teste `colunas_formam_o_cabecalho` falhar.
+pub mod column {
+    pub const T_MS: &str = "t_ms";
+    pub const CWND: &str = "cwnd";
+    pub const SSTHRESH: &str = "ssthresh";
+    pub const RTT_US: &str = "rtt_us";
+    pub const RETRANS: &str = "retrans";
+    pub const BYTES: &str = "bytes";
+    pub const WRITTEN: &str = "escritos";
+    pub const IN_FLIGHT: &str = "em_voo";
+    pub const WINDOW: &str = "janela";
+    pub const MSS: &str = "mss";
+    /// Todas, na ordem do cabeçalho.
+    pub const ALL: [&str; 10] = [
+        T_MS, CWND, SSTHRESH, RTT_US, RETRANS, BYTES, WRITTEN, IN_FLIGHT, WINDOW, MSS,
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colunas_formam_o_cabecalho() {
+        assert_eq!(column::ALL.join(","), CSV_HEADER);
+    }
 
     #[test]
     fn csv_de_leituras_fixas() {

@@ -39,57 +39,96 @@ pub struct Row {
 
 /// Um número de um CSV; o erro diz a linha (`line`, contando de 1) e o que
 /// havia nela.
-fn parse_number(text: &str, line: usize) -> Result<f64, String> {
+fn parse_number(text: &str, line: u64) -> Result<f64, String> {
     text.parse()
         .map_err(|_| format!("a linha {line} tem \"{text}\", que não é número"))
 }
 
-/// Lê o CSV do `--tcp-info`. As colunas são achadas pelo nome, na ordem que
-/// vierem; um erro diz a linha.
+/// O erro do leitor de CSV em português: a linha e o que havia de errado.
+fn csv_error(error: &csv::Error) -> String {
+    let line = error.position().map_or(0, csv::Position::line);
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("a linha {line} tem {len} coluna(s), e o cabeçalho tem {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => format!("a linha {line} não é texto UTF-8"),
+        _ => format!("a linha {line} não pôde ser lida como CSV"),
+    }
+}
+
+/// Lê um CSV com cabeçalho: o cabeçalho e cada linha com o seu número
+/// (contando de 1, como um editor de texto mostra).
+fn read_csv(text: &str) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>), String> {
+    if text.trim().is_empty() {
+        return Err("o arquivo está vazio".into());
+    }
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| csv_error(&e))?.clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        rows.push((line, record));
+    }
+    Ok((header, rows))
+}
+
+/// Lê o CSV do `--tcp-info`. As colunas são achadas pelo nome (os de
+/// `common::tcp_info::column`), na ordem que vierem; um erro diz a linha.
 pub fn read_tcp_info(text: &str) -> Result<Vec<Row>, String> {
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .ok_or("o arquivo está vazio")?
-        .split(',')
-        .collect();
-    let column = |name: &str| {
+    use common::tcp_info::column;
+    let (header, records) = read_csv(text)?;
+    let index = |name: &str| {
         header
             .iter()
-            .position(|h| *h == name)
+            .position(|h| h == name)
             .ok_or(format!("falta a coluna {name} no cabeçalho"))
     };
-    let columns = [
-        "t_ms", "cwnd", "ssthresh", "rtt_us", "retrans", "bytes", "escritos", "em_voo", "janela",
-        "mss",
-    ]
-    .map(column);
-    let mut index = [0; 10];
-    for (slot, found) in index.iter_mut().zip(columns) {
-        *slot = found?;
-    }
+    // Cada índice achado uma vez, antes das linhas; o nome vem do `common`.
+    let [
+        t_ms,
+        cwnd,
+        ssthresh,
+        rtt_us,
+        retrans,
+        bytes,
+        written,
+        in_flight,
+        window,
+        mss,
+    ] = [
+        index(column::T_MS)?,
+        index(column::CWND)?,
+        index(column::SSTHRESH)?,
+        index(column::RTT_US)?,
+        index(column::RETRANS)?,
+        index(column::BYTES)?,
+        index(column::WRITTEN)?,
+        index(column::IN_FLIGHT)?,
+        index(column::WINDOW)?,
+        index(column::MSS)?,
+    ];
     let mut rows = Vec::new();
-    for (number, line) in lines.enumerate() {
-        let fields: Vec<&str> = line.split(',').collect();
+    for (line, record) in records {
         let value = |i: usize| -> Result<Option<f64>, String> {
-            match fields.get(index[i]).copied() {
-                None => Err(format!("a linha {} tem colunas de menos", number + 2)),
+            match record.get(i) {
+                None => Err(format!("a linha {line} tem colunas de menos")),
                 Some("") => Ok(None),
-                Some(text) => parse_number(text, number + 2).map(Some),
+                Some(text) => parse_number(text, line).map(Some),
             }
         };
-        let number_at = |i: usize| value(i).map(|v| v.unwrap_or(0.0));
+        let number = |i: usize| value(i).map(|v| v.unwrap_or(0.0));
         rows.push(Row {
-            t_ms: number_at(0)?,
-            cwnd: number_at(1)?,
-            ssthresh: value(2)?,
-            rtt_us: number_at(3)?,
-            retrans: number_at(4)?,
-            bytes: number_at(5)?,
-            written: number_at(6)?,
-            in_flight: number_at(7)?,
-            window: number_at(8)?,
-            mss: number_at(9)?,
+            t_ms: number(t_ms)?,
+            cwnd: number(cwnd)?,
+            ssthresh: value(ssthresh)?,
+            rtt_us: number(rtt_us)?,
+            retrans: number(retrans)?,
+            bytes: number(bytes)?,
+            written: number(written)?,
+            in_flight: number(in_flight)?,
+            window: number(window)?,
+            mss: number(mss)?,
         });
     }
     Ok(rows)
@@ -193,14 +232,15 @@ pub struct Delivery {
 
 /// Lê o CSV `descarte_pct,udp_pct,tcp_pct,retransmitidos` do experimento 1.
 pub fn read_deliveries(text: &str) -> Result<Vec<Delivery>, String> {
+    let (_, records) = read_csv(text)?;
     let mut rows = Vec::new();
-    for (number, line) in text.lines().enumerate().skip(1) {
-        let values: Vec<f64> = line
-            .split(',')
-            .map(|field| parse_number(field, number + 1))
+    for (line, record) in records {
+        let values: Vec<f64> = record
+            .iter()
+            .map(|field| parse_number(field, line))
             .collect::<Result<_, _>>()?;
         let [loss_pct, udp_pct, tcp_pct, retransmitted] = values[..] else {
-            return Err(format!("a linha {} não tem 4 colunas", number + 1));
+            return Err(format!("a linha {line} não tem 4 colunas"));
         };
         rows.push(Delivery {
             loss_pct,
@@ -255,16 +295,17 @@ pub struct LossPoint {
 
 /// Lê o CSV `controle,perda_pct,mib_por_s` que o laboratório grava.
 pub fn read_loss_points(text: &str) -> Result<Vec<LossPoint>, String> {
+    let (_, records) = read_csv(text)?;
     let mut points = Vec::new();
-    for (number, line) in text.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
+    for (line, record) in records {
+        let fields: Vec<&str> = record.iter().collect();
         let [algorithm, loss, rate] = fields[..] else {
-            return Err(format!("a linha {} não tem 3 colunas", number + 1));
+            return Err(format!("a linha {line} não tem 3 colunas"));
         };
         points.push(LossPoint {
             algorithm: algorithm.to_string(),
-            loss_pct: parse_number(loss, number + 1)?,
-            mib_per_s: parse_number(rate, number + 1)?,
+            loss_pct: parse_number(loss, line)?,
+            mib_per_s: parse_number(rate, line)?,
         });
     }
     Ok(points)
@@ -528,4 +569,91 @@ pub fn run(
         .map_err(|e| format!("não foi possível gravar {}: {e}", output.display()))?;
     summary += &format!("gráfico gravado em {}\n", output.display());
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::tcp_info::{CSV_HEADER, column};
+
+    /// Cada coluna que os gráficos leem existe no cabeçalho que o `common`
+    /// grava (o `common` confere que `column::ALL` é o cabeçalho).
+    #[test]
+    fn colunas_lidas_existem_no_cabecalho() {
+        let header: Vec<&str> = CSV_HEADER.split(',').collect();
+        for name in column::ALL {
+            assert!(header.contains(&name), "{name} não está em {CSV_HEADER}");
+        }
+        let line = "1,2,,4,5,6,7,8,9,10";
+        let rows = read_tcp_info(&format!("{CSV_HEADER}\n{line}\n")).unwrap();
+        assert_eq!(
+            rows,
+            [Row {
+                t_ms: 1.0,
+                cwnd: 2.0,
+                ssthresh: None,
+                rtt_us: 4.0,
+                retrans: 5.0,
+                bytes: 6.0,
+                written: 7.0,
+                in_flight: 8.0,
+                window: 9.0,
+                mss: 10.0,
+            }]
+        );
+    }
+
+    #[test]
+    fn colunas_em_outra_ordem_sao_achadas_pelo_nome() {
+        let mut names: Vec<&str> = CSV_HEADER.split(',').collect();
+        names.reverse();
+        let text = format!("{}\n10,9,8,7,6,5,4,3,2,1\n", names.join(","));
+        let rows = read_tcp_info(&text).unwrap();
+        assert_eq!((rows[0].t_ms, rows[0].mss), (1.0, 10.0));
+        assert_eq!(rows[0].ssthresh, Some(3.0));
+    }
+
+    /// Entrada ruim dá uma frase em português com a linha, nunca um pânico.
+    #[test]
+    fn csv_ruim_da_erro_em_portugues() {
+        let cases = [
+            ("", "o arquivo está vazio".to_string()),
+            (
+                "t_ms,cwnd\n1,2\n",
+                "falta a coluna ssthresh no cabeçalho".to_string(),
+            ),
+            (
+                &*format!("{CSV_HEADER}\n1,2,3\n"),
+                "a linha 2 tem 3 coluna(s), e o cabeçalho tem 10".to_string(),
+            ),
+            (
+                &*format!("{CSV_HEADER}\n1,2,3,4,5,6,7,8,9,10\n1,x,3,4,5,6,7,8,9,10\n"),
+                "a linha 3 tem \"x\", que não é número".to_string(),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(read_tcp_info(text), Err(expected), "entrada: {text:?}");
+        }
+        assert_eq!(
+            read_loss_points("controle,perda_pct,mib_por_s\nreno,1,2,3\n"),
+            Err("a linha 2 tem 4 coluna(s), e o cabeçalho tem 3".into())
+        );
+        assert_eq!(
+            read_loss_points("controle,perda_pct,mib_por_s\nreno,um,2\n"),
+            Err("a linha 2 tem \"um\", que não é número".into())
+        );
+        assert_eq!(
+            read_deliveries("descarte_pct,udp_pct,tcp_pct,retransmitidos\n1,2,3\n"),
+            Err("a linha 2 tem 3 coluna(s), e o cabeçalho tem 4".into())
+        );
+        assert_eq!(
+            read_deliveries("descarte_pct,udp_pct,tcp_pct,retransmitidos\n1,100,99.5,7\n"),
+            Ok(vec![Delivery {
+                loss_pct: 1.0,
+                udp_pct: 100.0,
+                tcp_pct: 99.5,
+                retransmitted: 7.0
+            }])
+        );
+    }
 }

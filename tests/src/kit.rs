@@ -197,28 +197,11 @@ const RUNNING_PAGE: &str = "docs/src/introducao-rodando.md";
 /// pasta qualquer (um kit já escrito, uma cópia); o kit em si sai de
 /// [`tracked`].
 pub fn files(root: &Path) -> Result<Vec<PathBuf>, String> {
-    fn walk(root: &Path, relative: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
-        let dir = root.join(relative);
-        let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| e.to_string())?;
-            let path = relative.join(entry.file_name());
-            if skipped(&path) {
-                continue;
-            }
-            let kind = entry.file_type().map_err(|e| e.to_string())?;
-            if kind.is_dir() {
-                walk(root, &path, found)?;
-            } else if kind.is_file() {
-                found.push(path);
-            }
-        }
-        Ok(())
-    }
-    let mut found = Vec::new();
-    walk(root, Path::new(""), &mut found)?;
-    found.sort();
-    Ok(found)
+    Ok(crate::pastas::walk(root, &|dir| !skipped(dir))?
+        .into_iter()
+        .filter(|entry| entry.kind.is_file() && !skipped(&entry.relative))
+        .map(|entry| entry.relative)
+        .collect())
 }
 
 /// Os arquivos que vão para o kit: os que o git acompanha em `root` (`git

@@ -20,6 +20,7 @@ pub mod kit;
 pub mod livro;
 #[cfg(feature = "professor")]
 pub mod notas;
+pub mod pastas;
 #[cfg(feature = "professor")]
 pub mod svg;
 

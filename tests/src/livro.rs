@@ -138,23 +138,25 @@ fn is_anchor_line(line: &str) -> bool {
 
 /// As páginas (`.md`) de `docs/src` dentro de `root`.
 pub fn pages(root: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                found.push(path);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    walk(&root.join("docs/src"), &mut found);
-    found.sort();
-    found
+    files_under(&root.join("docs/src"), &["md"])
+}
+
+/// Os arquivos com uma destas extensões abaixo de `top`, sem os `target/`,
+/// em ordem. Uma pasta que não existe (um workspace pequeno de teste) não
+/// tem nenhum.
+fn files_under(top: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    crate::pastas::walk(top, &|dir| !dir.ends_with("target"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|entry| {
+            entry.kind.is_file()
+                && entry
+                    .relative
+                    .extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
+        .map(|entry| top.join(entry.relative))
+        .collect()
 }
 
 /// Todos os problemas dos includes do livro do workspace em `root`. (As
@@ -220,28 +222,10 @@ fn anchor_name(line: &str) -> Option<&str> {
 /// Os arquivos de código (`.rs`, `.sh`, `.py`) das [`SOURCE_DIRS`], sem os
 /// `target/`.
 fn source_files(root: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    walk(&path, found);
-                }
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "rs" || e == "sh" || e == "py")
-            {
-                found.push(path);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    for dir in SOURCE_DIRS {
-        walk(&root.join(dir), &mut found);
-    }
+    let mut found: Vec<PathBuf> = SOURCE_DIRS
+        .iter()
+        .flat_map(|dir| files_under(&root.join(dir), &["rs", "sh", "py"]))
+        .collect();
     found.sort();
     found
 }

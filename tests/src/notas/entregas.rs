@@ -181,29 +181,25 @@ pub fn student_name(entry: &str) -> String {
 /// A pasta abaixo de `dir` (até [`MAX_DEPTH`] níveis) que tem o workspace do
 /// kit: a primeira, em ordem alfabética, que tenha uma das pastas de código.
 pub fn find_workspace(dir: &Path) -> Option<PathBuf> {
-    fn search(dir: &Path, depth: usize) -> Option<PathBuf> {
-        if STUDENT_FOLDERS.iter().any(|f| dir.join(f).is_dir()) {
-            return Some(dir.to_path_buf());
-        }
-        if depth == 0 {
-            return None;
-        }
-        let mut children: Vec<PathBuf> = fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                !name.starts_with('.') && name != "target" && name != "__MACOSX"
-            })
-            .map(|e| e.path())
-            .collect();
-        children.sort();
-        children
-            .into_iter()
-            .find_map(|child| search(&child, depth - 1))
+    let has_code = |dir: &Path| STUDENT_FOLDERS.iter().any(|f| dir.join(f).is_dir());
+    if has_code(dir) {
+        return Some(dir.to_path_buf());
     }
-    search(dir, MAX_DEPTH)
+    let wanted = |relative: &Path| {
+        relative.file_name().is_some_and(|name| {
+            let name = name.to_string_lossy();
+            !name.starts_with('.') && name != "target" && name != "__MACOSX"
+        })
+    };
+    // O passeio não segue links: uma pasta-link não é candidata, e não se
+    // entra nela.
+    let descend = |relative: &Path| wanted(relative) && relative.components().count() < MAX_DEPTH;
+    crate::pastas::walk(dir, &descend)
+        .ok()?
+        .into_iter()
+        .filter(|entry| entry.kind.is_dir() && wanted(&entry.relative))
+        .map(|entry| dir.join(entry.relative))
+        .find(|candidate| has_code(candidate))
 }
 
 /// Uma entrada da pasta da turma que pode ser uma entrega.
@@ -527,7 +523,13 @@ fn extract(
         let _ = fs::remove_dir_all(destination);
         return Err(format!("o .zip não abriu: {}", first_line(&run.all())));
     }
-    let (written, count) = disk_usage(&content);
+    let (written, count) = match disk_usage(&content) {
+        Ok(usage) => usage,
+        Err(e) => {
+            let _ = fs::remove_dir_all(destination);
+            return Err(format!("o .zip aberto não pôde ser lido: {e}"));
+        }
+    };
     if written > max_bytes || count > max_files {
         let _ = fs::remove_dir_all(destination);
         return Err(format!(
@@ -553,25 +555,24 @@ fn first_line(text: &str) -> String {
     shown(text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""))
 }
 
-/// Quantos bytes e arquivos há abaixo de `dir` (sem seguir links).
-fn disk_usage(dir: &Path) -> (u64, u64) {
+/// Quantos bytes e arquivos há abaixo de `dir` (sem seguir links). Uma
+/// pasta que não pode ser lida (um `.zip` pode trazer uma pasta sem
+/// permissão de leitura) é um erro: um limite não pode deixar de contar.
+fn disk_usage(dir: &Path) -> Result<(u64, u64), String> {
+    if !dir.exists() {
+        return Ok((0, 0));
+    }
     let mut bytes = 0u64;
     let mut files = 0u64;
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let Ok(meta) = entry.path().symlink_metadata() else {
-                continue;
-            };
-            if meta.is_dir() {
-                pending.push(entry.path());
-            } else {
-                bytes = bytes.saturating_add(meta.len());
-                files += 1;
-            }
+    for entry in crate::pastas::walk(dir, &|_| true)? {
+        if entry.kind.is_dir() {
+            continue;
         }
+        let size = fs::symlink_metadata(dir.join(&entry.relative)).map_or(0, |m| m.len());
+        bytes = bytes.saturating_add(size);
+        files += 1;
     }
-    (bytes, files)
+    Ok((bytes, files))
 }
 
 /// Um arquivo aberto com `\\` no nome (`kit\\udp-echo\\src\\server.rs`, de
@@ -579,19 +580,16 @@ fn disk_usage(dir: &Path) -> (u64, u64) {
 /// pastas de verdade. Nomes com `..` ou vazios entre as barras ficam onde
 /// estão (e a seleção os ignora).
 fn normalize_backslashes(content: &Path) -> Result<(), String> {
-    let mut pending = vec![content.to_path_buf()];
+    if !content.exists() {
+        return Ok(()); // um .zip vazio: quem procura o workspace diz o que falta
+    }
     let mut moves = Vec::new();
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                pending.push(entry.path());
-            } else if kind.is_file() && name.contains('\\') {
-                moves.push((entry.path(), dir.clone(), name));
-            }
+    for entry in crate::pastas::walk(content, &|_| true)? {
+        let name = entry.relative.file_name().unwrap_or_default();
+        let name = name.to_string_lossy().into_owned();
+        if entry.kind.is_file() && name.contains('\\') {
+            let dir = content.join(entry.relative.parent().unwrap_or(Path::new("")));
+            moves.push((content.join(&entry.relative), dir, name));
         }
     }
     for (from, dir, name) in moves {
@@ -849,7 +847,7 @@ mod tests {
         assert!(found.submissions.is_empty(), "{found:?}");
         assert!(found.skipped[0].contains("o máximo é 200 MiB"), "{found:?}");
         assert_eq!(
-            disk_usage(&root.join("extraidas")).0,
+            disk_usage(&root.join("extraidas")).unwrap().0,
             0,
             "nada ficou aberto"
         );
@@ -915,6 +913,29 @@ mod tests {
             Some(root.join("ana/kit-turma"))
         );
         assert_eq!(find_workspace(&root.join("bruno")), None);
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    /// Até `MAX_DEPTH` pastas abaixo, sem entrar em pastas ocultas nem em
+    /// links: um link para a solução do professor não vira entrega.
+    #[cfg(unix)]
+    #[test]
+    fn workspace_nem_fundo_demais_nem_por_um_link() {
+        let root = std::env::temp_dir().join(format!("entregas-fundo-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("ana/a/b/c/d/udp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("caio/a/b/c/tcp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("dora/.oculta/udp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("solucao/udp-echo/src")).unwrap();
+        fs::create_dir_all(root.join("edu")).unwrap();
+        std::os::unix::fs::symlink(root.join("solucao"), root.join("edu/link")).unwrap();
+        assert_eq!(find_workspace(&root.join("ana")), None);
+        assert_eq!(
+            find_workspace(&root.join("caio")),
+            Some(root.join("caio/a/b/c"))
+        );
+        assert_eq!(find_workspace(&root.join("dora")), None);
+        assert_eq!(find_workspace(&root.join("edu")), None);
         let _ = fs::remove_dir_all(&root);
     }
 }

@@ -51,40 +51,23 @@ pub fn is_student_file(relative: &Path) -> bool {
 /// aluno recebeu), para só listar como ignorado o que ele mudou.
 pub fn select(submission: &Path, base: &Path) -> Result<Selection, String> {
     let mut selection = Selection::default();
-    walk(submission, base, Path::new(""), &mut selection)?;
-    selection.taken.sort();
-    selection.ignored.sort();
-    Ok(selection)
-}
-
-fn walk(
-    submission: &Path,
-    base: &Path,
-    relative: &Path,
-    selection: &mut Selection,
-) -> Result<(), String> {
-    let dir = submission.join(relative);
-    let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let path = relative.join(entry.file_name());
+    // Sem seguir links (o passeio nunca segue): um link para /etc/shadow ou
+    // para a solução do professor não pode virar "código do aluno".
+    let noise = |dir: &Path| NOISE.iter().any(|n| dir == Path::new(n));
+    for entry in crate::pastas::walk(submission, &|dir| !noise(dir))? {
+        let path = entry.relative;
+        let kind = entry.kind;
         let shown = path.to_string_lossy().replace('\\', "/");
-        // Sem seguir links: um link para /etc/shadow ou para a solução do
-        // professor não pode virar "código do aluno".
-        let kind = entry.file_type().map_err(|e| format!("{shown}: {e}"))?;
         if kind.is_symlink() {
             selection.ignored.push(format!("{shown} (link simbólico)"));
         } else if kind.is_dir() {
-            if relative.as_os_str().is_empty() && NOISE.contains(&shown.as_str()) {
-                continue;
-            }
-            walk(submission, base, &path, selection)?;
+            continue;
         } else if !kind.is_file() {
             selection
                 .ignored
                 .push(format!("{shown} (não é um arquivo comum)"));
         } else if is_student_file(&path) {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+            let size = fs::symlink_metadata(submission.join(&path)).map_or(u64::MAX, |m| m.len());
             if size > MAX_FILE {
                 selection
                     .ignored
@@ -101,7 +84,9 @@ fn walk(
             selection.ignored.push(format!("{shown} ({why})"));
         }
     }
-    Ok(())
+    selection.taken.sort();
+    selection.ignored.sort();
+    Ok(selection)
 }
 
 /// Os dois arquivos existem e têm o mesmo conteúdo?
