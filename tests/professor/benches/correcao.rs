@@ -1,4 +1,4 @@
-//! `cargo bench -p avaliacao --bench correcao`: quanto tempo leva corrigir
+//! `cargo bench -p professor --bench correcao`: quanto tempo leva corrigir
 //! uma turma.
 //!
 //! Gera uma turma de mentira com `TURMA` entregas (padrão 40) numa mistura
@@ -6,7 +6,7 @@
 //! dois exercícios por fazer, um décimo sem nada feito (o kit), um décimo
 //! que não compila no TCP e um décimo com um laço infinito num exercício —,
 //! cada entrega com um comentário próprio (para nada ser aproveitado de uma
-//! compilação de outro aluno), e roda `avaliacao notas` nela, com
+//! compilação de outro aluno), e roda `professor notas` nela, com
 //! `--paralelo PARALELO` (padrão: o número de núcleos). Mostra o tempo
 //! total e o de cada entrega.
 
@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use avaliacao::{kit, workspace_root};
+use professor::{kit, workspace_root};
 
 fn copy_reference(to: &Path) {
     let root = workspace_root();
@@ -133,13 +133,13 @@ fn main() {
         personalize(&dir, &name);
     }
     println!("turma de {size} entregas: {kinds:?}");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_avaliacao"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_professor"));
     command.arg("notas").arg(&class);
     if let Some(parallel) = &parallel {
         command.args(["--paralelo", parallel]);
     }
     let started = Instant::now();
-    let status = command.status().expect("avaliacao notas");
+    let status = command.status().expect("professor notas");
     let elapsed = started.elapsed();
     println!(
         "\nRESULTADO turma={size} paralelo={} segundos={:.0} ({:.1} min; {:.1} s por entrega){}",

@@ -38,7 +38,7 @@ impl Runner {
 /// As duas máquinas já vêm com o Rust (rustup) instalado.
 pub fn workflow(exercises: &[Exercise], runner: Runner) -> String {
     let mut out = format!(
-        "# Gerado por `cargo run -p avaliacao -- kit`: roda os testes de cada exercício\n\
+        "# Gerado por `cargo run -p professor -- kit`: roda os testes de cada exercício\n\
          # a cada push, para o aluno ver o progresso. A nota final vem do `notas` do\n\
          # professor (estes testes ficam no repositório do aluno e podem ser mudados).\n\
          name: Testes dos exercícios\n\

@@ -1,4 +1,4 @@
-//! Os gráficos do laboratório (`avaliacao grafico`): lê as tabelas que o
+//! Os gráficos do laboratório (`professor grafico`): lê as tabelas que o
 //! `tcp-echo bench --tcp-info` e o `tests/lab/laboratorio.sh` gravam, monta
 //! as figuras (com [`crate::svg`]) e resume cada experimento em números, que
 //! o laboratório confere.

@@ -147,10 +147,9 @@ const SKIPPED_BENCHES: [&str; 2] = ["velocidade", "correcao"];
 
 /// O que não vai para o kit: histórico, compilação, o livro já gerado, a CI,
 /// o que o fuzzing gera (compilação, exemplos guardados, falhas achadas), o
-/// teste do próprio kit e os da correção (eles conferem a solução do
-/// professor, e no kit do aluno só falhariam), o dos passos do UDP (no kit,
-/// o laço de cada passo é o esboço dos exercícios 1 e 2, e continua
-/// esboço mesmo depois que o aluno resolve o dele), o modelo do README do aluno
+/// programa do professor (`tests/professor/`: o kit, a correção, o
+/// verificador do livro, e os testes deles, que conferem a solução do
+/// professor e no kit do aluno só falhariam), o modelo do README do aluno
 /// (ele vira o `README.md`) e os benchmarks que mostrariam soluções ou
 /// precisam da referência.
 fn skipped(relative: &Path) -> bool {
@@ -166,10 +165,7 @@ fn skipped(relative: &Path) -> bool {
         || ["target", "corpus", "artifacts", "coverage"]
             .iter()
             .any(|generated| text == format!("common/fuzz/{generated}"))
-        || text == "tests/tests/kit.rs"
-        || text == "tests/tests/correcao.rs"
-        || text == "tests/tests/passos_udp.rs"
-        || text == "tests/tests/moodle.rs"
+        || text == "tests/professor"
         || text == "tests/kit"
         || SKIPPED_BENCHES
             .iter()
@@ -181,7 +177,7 @@ fn skipped(relative: &Path) -> bool {
 /// O material do professor, que fica só no livro completo: a página "Para
 /// o professor" (como corrigir, o isolamento, onde um aluno tentaria
 /// enganar a correção), o script que mede a tabela de mutantes dela e a
-/// saída do `avaliacao kit` que ela mostra.
+/// saída do `professor kit` que ela mostra.
 pub const INSTRUCTOR_ONLY: [&str; 3] = [
     "docs/src/professor.md",
     "docs/mutantes.sh",
@@ -304,7 +300,10 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
         }
         let extension = relative.extension().and_then(|e| e.to_str()).unwrap_or("");
         let stripped = match (shown.as_str(), extension, fs::read_to_string(&from)) {
-            ("Cargo.toml", _, Ok(text)) => Some((quiet_unused_lints(&text), Vec::new())),
+            ("Cargo.toml", _, Ok(text)) => Some((
+                quiet_unused_lints(&without_instructor_crate(&text)),
+                Vec::new(),
+            )),
             ("tests/Cargo.toml", _, Ok(text)) => Some((without_skipped_benches(&text), Vec::new())),
             ("docs/src/SUMMARY.md", _, Ok(text)) => {
                 Some((without_instructor_pages(&text), Vec::new()))
@@ -406,6 +405,26 @@ fn quiet_unused_lints(toml: &str) -> String {
         }
         None => format!("{toml}\n{header}{QUIET_LINTS}"),
     }
+}
+
+/// Os `members` do workspace sem o crate do professor (e sem o comentário
+/// logo acima dele): a pasta não vai para o kit, e o cargo recusa um
+/// membro que não existe.
+fn without_instructor_crate(toml: &str) -> String {
+    let lines: Vec<&str> = toml.lines().collect();
+    let mut kept: Vec<&str> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let comment_of_next = line.trim_start().starts_with('#')
+            && lines
+                .get(index + 1)
+                .is_some_and(|next| next.trim() == "\"tests/professor\",");
+        if line.trim() != "\"tests/professor\"," && !comment_of_next {
+            kept.push(line);
+        }
+    }
+    let mut text = kept.join("\n");
+    text.push('\n');
+    text
 }
 
 /// O `tests/Cargo.toml` do kit: sem as seções `[[bench]]` dos benchmarks que

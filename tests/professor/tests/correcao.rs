@@ -14,17 +14,14 @@
 //! Precisa do bubblewrap (`bwrap`): a `.ci/run` o instala. Sem ele o teste
 //! avisa e não roda (na CI, falha).
 
-// Usa o programa do professor (kit, correção, livro): só com ele.
-#![cfg(feature = "professor")]
-
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use avaliacao::notas::limites::{self, Limiter};
-use avaliacao::{kit, notas, workspace_root};
+use professor::notas::limites::{self, Limiter};
+use professor::{kit, notas, workspace_root};
 
 /// A memória de cada caixa neste teste (MiB): a bomba de memória bate nela
 /// sem pesar na máquina da CI.
@@ -165,7 +162,7 @@ fn exercise_file(root: &Path, n: u32) -> PathBuf {
     for relative in kit::files(root).unwrap() {
         let path = root.join(&relative);
         if relative.extension().is_some_and(|e| e == "rs")
-            && avaliacao::notas::selecao::is_student_file(&relative)
+            && professor::notas::selecao::is_student_file(&relative)
             && fs::read_to_string(&path).unwrap().contains(&marker)
         {
             return path;
@@ -464,12 +461,12 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     // por aluno, 2 alunos de cada vez, cada caixa com o seu teto.
     let (mut command, outer_group) = match &outer {
         Some(limiter) => limiter.wrap_sized(
-            env!("CARGO_BIN_EXE_avaliacao").into(),
+            env!("CARGO_BIN_EXE_professor").into(),
             Vec::new(),
             8 << 30,
             4 * 2 * limites::PROCESSES + 256,
         ),
-        None => (Command::new(env!("CARGO_BIN_EXE_avaliacao")), None),
+        None => (Command::new(env!("CARGO_BIN_EXE_professor")), None),
     };
     let output = command
         .arg("notas")
@@ -683,7 +680,7 @@ fn turma_hostil_recebe_notas_justas_sem_fuga_e_sem_travar() {
     // Corrigir de novo só um aluno atualiza a linha dele.
     fs::remove_dir_all(class.join("kit")).unwrap();
     copy_reference(&class.join("kit"));
-    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
+    let output = Command::new(env!("CARGO_BIN_EXE_professor"))
         .arg("notas")
         .arg(&class)
         .args(["--aluno", "kit"])

@@ -2,11 +2,10 @@
 //! sempre o mesmo arquivo, byte a byte (snapshots em `tests/tests/snapshots/`).
 //! As leituras aqui são inventadas, pequenas e fixas: uma partida lenta, uma
 //! perda, a subida de novo; um leitor que para.
-#![cfg(feature = "professor")]
 
-use avaliacao::grafico::{self, LossPoint};
-use avaliacao::svg;
 use common::tcp_info::{INFINITE_SSTHRESH, Sample, TcpInfo, write_csv};
+use professor::grafico::{self, LossPoint};
+use professor::svg;
 
 /// Oito leituras de uma conexão: a janela dobra (partida lenta), cai à
 /// metade numa perda e volta a subir um segmento por vez.

@@ -1,13 +1,10 @@
 //! O kit do aluno: cada exercício marcado tem um arquivo de teste, nada da
 //! solução vaza, e o livro do kit não tem include quebrado.
 
-// Usa o programa do professor (kit, correção, livro): só com ele.
-#![cfg(feature = "professor")]
-
 use std::fs;
 use std::process::Command;
 
-use avaliacao::{kit, notas, workspace_root};
+use professor::{kit, notas, workspace_root};
 
 #[test]
 fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
@@ -34,7 +31,7 @@ fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
         "a solução vazou para o kit:\n{}",
         leaks.join("\n")
     );
-    // A página do professor mostra o que `avaliacao kit` responde
+    // A página do professor mostra o que `professor kit` responde
     // (docs/saidas/kit.txt, gerado por docs/saidas/gerar.sh): os números
     // têm de ser os de hoje.
     let shown = fs::read_to_string(root.join("docs/saidas/kit.txt")).unwrap();
@@ -49,7 +46,7 @@ fn kit_tem_um_trecho_por_exercicio_e_nada_da_solucao() {
         "docs/saidas/kit.txt está velho: rode `cargo build --workspace && bash \
          docs/saidas/gerar.sh`"
     );
-    let book = avaliacao::livro::check_book(&class.join("kit"));
+    let book = professor::livro::check_book(&class.join("kit"));
     assert!(
         book.is_empty(),
         "o livro do kit tem includes quebrados:\n{}",
@@ -159,7 +156,7 @@ fn kit_tem_o_readme_do_aluno_e_nao_tem_os_servidores_de_referencia() {
         );
     }
     assert!(
-        !readme.contains("avaliacao -- notas"),
+        !readme.contains("professor -- notas"),
         "o README do kit não é o do professor"
     );
     assert!(
@@ -189,6 +186,33 @@ fn kit_tem_o_readme_do_aluno_e_nao_tem_os_servidores_de_referencia() {
     assert!(
         workspace.contains("unused_variables = \"allow\""),
         "{workspace}"
+    );
+
+    // O programa do professor fica de fora, e o workspace do kit não o
+    // nomeia: o cargo do aluno acha todos os membros e não compila o crate
+    // `professor` (o `cargo metadata` lê o workspace sem compilar nada).
+    assert!(!kit.join("tests/professor").exists());
+    assert!(!workspace.contains("tests/professor"), "{workspace}");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let metadata = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(&kit)
+        .output()
+        .unwrap();
+    let metadata = String::from_utf8_lossy(&metadata.stdout);
+    assert!(
+        metadata.contains("\"name\":\"avaliacao\""),
+        "o workspace do kit não abre: {metadata}"
+    );
+    assert!(
+        !metadata.contains("\"name\":\"professor\""),
+        "o kit tem o crate do professor"
     );
     let _ = fs::remove_dir_all(&kit);
 

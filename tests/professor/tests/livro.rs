@@ -1,7 +1,4 @@
-//! O livro (`docs/`) mostra o código real: veja `avaliacao::livro`.
-
-// Usa o programa do professor (kit, correção, livro): só com ele.
-#![cfg(feature = "professor")]
+//! O livro (`docs/`) mostra o código real: veja `professor::livro`.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -9,10 +6,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 
-use avaliacao::livro::{
+use avaliacao::{PATIENCE, Server, free_port, run, run_command, workspace_root};
+use professor::livro::{
     Coverage, check_book, check_page, pages, steps_coverage, transcribed_lines, unused_anchors,
 };
-use avaliacao::{PATIENCE, Server, free_port, run, run_command, workspace_root};
 
 #[test]
 fn cada_include_do_livro_aponta_para_codigo_que_existe() {
@@ -255,7 +252,7 @@ fn programas_das_notas_em_rust_sao_curtos() {
 
 // Cada linha das listagens explicada onde o livro a mostra: num trecho
 // incluído (não a listagem inteira) seguido de texto. Citar a linha entre
-// crases numa frase não conta (veja `avaliacao::livro::Coverage`). Os passos
+// crases numa frase não conta (veja `professor::livro::Coverage`). Os passos
 // do TCP (tcp-echo/examples, e por último os arquivos de src/) são medidos
 // em ordem: uma linha igual à de um passo anterior já foi explicada lá. Os do
 // UDP (udp-echo/examples, e por último os arquivos de src/) também. O

@@ -26,7 +26,7 @@
 //! Os comandos rodam numa pasta temporária que espelha a raiz do workspace
 //! (um link para cada item dela): o que um comando grava (`servidor.log`,
 //! `fluxo.csv`) não suja o projeto.
-#![cfg(all(feature = "professor", target_os = "linux"))]
+#![cfg(target_os = "linux")]
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -36,8 +36,8 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use avaliacao::livro::pages;
 use avaliacao::{PATIENCE, build_programs, wait_child, workspace_root};
+use professor::livro::pages;
 
 /// Quanto um comando que termina sozinho pode levar (os `bench` do livro
 /// rodam 3 s; a transferência de 256 MiB sem otimizações leva mais).
@@ -271,7 +271,7 @@ fn alvos_do_cargo(raiz: &Path, comando: &Comando, args: &[String]) -> Vec<String
         match args[i].as_str() {
             "--" | "|" | "&&" | ">" => break,
             "-p" => {
-                if !["udp-echo", "tcp-echo", "avaliacao", "common"].contains(&valor) {
+                if !["udp-echo", "tcp-echo", "avaliacao", "professor", "common"].contains(&valor) {
                     problemas.push(format!("{comando}: o pacote {valor} não existe"));
                 }
                 i += 1;
@@ -368,7 +368,7 @@ cargo() {
       *) echo "cargo run: opção que o teste não conhece: $1" >&2; return 2 ;;
     esac
   done
-  case $pacote in udp-echo | tcp-echo | avaliacao) ;; *)
+  case $pacote in udp-echo | tcp-echo | avaliacao | professor) ;; *)
     echo "cargo run: pacote que não existe: '$pacote'" >&2; return 101 ;;
   esac
   if [ -n "$exemplo" ]; then
@@ -629,7 +629,7 @@ fn cada_comando_do_livro_existe_e_tem_os_arquivos_que_cita() {
     // Uma linha da tabela que não serve mais a nenhum comando sai dela. (No
     // kit do aluno, sem o teste kit.rs, o livro não tem a página do
     // professor, de onde vêm várias linhas: lá a conferência não vale.)
-    let e_o_kit = !raiz.join("tests/tests/kit.rs").exists();
+    let e_o_kit = !raiz.join("tests/professor").exists();
     for (trecho, _) in NAO_RODAM.iter().chain(TERMINAM_COM_ERRO) {
         if !e_o_kit && !todos.iter().any(|c| c.texto.contains(trecho)) {
             problemas.push(format!(
@@ -649,10 +649,10 @@ fn cada_comando_do_livro_roda_como_esta_escrito() {
     }
     let bin = build_programs("--bins");
     build_programs("--examples");
-    // O `avaliacao` é o programa deste pacote: o cargo já o compilou.
-    let avaliacao = PathBuf::from(env!("CARGO_BIN_EXE_avaliacao"));
-    if avaliacao.parent() != Some(bin.as_path()) {
-        let _ = fs::copy(&avaliacao, bin.join("avaliacao"));
+    // O `professor` é o programa deste pacote: o cargo já o compilou.
+    let professor = PathBuf::from(env!("CARGO_BIN_EXE_professor"));
+    if professor.parent() != Some(bin.as_path()) {
+        let _ = fs::copy(&professor, bin.join("professor"));
     }
     let exe = std::env::current_exe().expect("o executável deste teste");
     // Cada página num namespace novo, como uma máquina recém-ligada: a porta

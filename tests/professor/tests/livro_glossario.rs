@@ -4,13 +4,12 @@
 //! escrevem (as saídas gravadas em `docs/saidas` e `docs/captura`, os
 //! snapshots dos testes e os textos entre aspas do código de `common`,
 //! `udp-echo` e `tcp-echo`).
-#![cfg(feature = "professor")]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use avaliacao::livro::pages;
 use avaliacao::workspace_root;
+use professor::livro::pages;
 
 /// O sinônimo recusado → o termo do glossário. O recusado é procurado como
 /// palavras inteiras, sem diferença de maiúsculas.

@@ -7,12 +7,11 @@
 //! grava uma execução nova atualiza os números do texto à mão, e este teste
 //! aponta cada um que ficou para trás. Cada frase conferida é procurada pelo
 //! texto em volta do número; se a frase mudar, o teste diz qual procurar.
-#![cfg(feature = "professor")]
 
 use std::fs;
 
-use avaliacao::grafico::{self, LossPoint, Row};
 use avaliacao::workspace_root;
+use professor::grafico::{self, LossPoint, Row};
 
 /// O texto de uma página do livro, com as quebras de linha trocadas por
 /// espaços (uma frase pode estar quebrada em qualquer lugar).

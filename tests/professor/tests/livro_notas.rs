@@ -3,12 +3,11 @@
 //! entre aspas daquele parágrafo (ou daquela tabela) tem de estar no texto
 //! das notas, `docs/notas/notas.md`, igual: só maiúsculas, aspas, `_`, `*` e
 //! espaços repetidos não contam.
-#![cfg(feature = "professor")]
 
 use std::fs;
 
-use avaliacao::livro::pages;
 use avaliacao::workspace_root;
+use professor::livro::pages;
 
 /// O que, num parágrafo, diz que as aspas dele são das notas.
 const CITA: &[&str] = &[

@@ -4,14 +4,11 @@
 //! aluno que não entregou. Cada participante recebe a sua nota, o resto da
 //! planilha fica byte a byte, e quem não entregou fica sem nota.
 
-// Usa o programa do professor (kit, correção): só com ele.
-#![cfg(feature = "professor")]
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use avaliacao::{kit, notas, workspace_root};
+use professor::{kit, notas, workspace_root};
 
 fn bwrap_available() -> bool {
     Command::new("bwrap")
@@ -122,7 +119,7 @@ fn turma_do_moodle_com_homonimos_volta_ao_moodle_com_a_nota_de_cada_um() {
     let worksheet_file = base.join("Planilha de notas.csv");
     fs::write(&worksheet_file, &worksheet).unwrap();
 
-    let output = Command::new(env!("CARGO_BIN_EXE_avaliacao"))
+    let output = Command::new(env!("CARGO_BIN_EXE_professor"))
         .arg("notas")
         .arg(&class)
         .args(["--limite", "20", "--paralelo", "2", "--escala", "10"])

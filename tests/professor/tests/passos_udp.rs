@@ -4,9 +4,6 @@
 //! lado. Os testes conferem também o que cada passo acrescenta: o que o passo
 //! anterior não fazia e este faz. Tudo pela loopback, em portas livres.
 
-// Usa o verificador do livro (`avaliacao::livro`): só com o programa do professor.
-#![cfg(feature = "professor")]
-
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
@@ -562,7 +559,7 @@ fn cada_linha_nova_de_cada_passo_aparece_no_livro() {
                     .lines()
                     .map(same)
                     .collect();
-            let coverage = avaliacao::livro::coverage(&root, now);
+            let coverage = professor::livro::coverage(&root, now);
             for (number, line) in coverage.missing {
                 if !previous.contains(&same(&line)) {
                     missing.push(format!("{now}:{number}: {line}"));

@@ -745,15 +745,14 @@ impl Grader {
 
     /// Compilar os testes dos exercícios, sem rodar.
     fn tests_args(&self) -> Vec<String> {
-        // Sem o programa do professor (`professor`): a biblioteca dos testes
-        // fica pequena e recompila rápido a cada entrega.
+        // Só o `avaliacao` (o programa do professor é outro crate): a
+        // biblioteca dos testes fica pequena e recompila rápido a cada entrega.
         let mut args: Vec<String> = [
             "test",
             "--offline",
             "--locked",
             "--no-fail-fast",
             "--no-run",
-            "--no-default-features",
         ]
         .map(String::from)
         .to_vec();
