@@ -256,7 +256,7 @@ fn programas_das_notas_em_rust_sao_curtos() {
 // do TCP (tcp-echo/examples, e por último os arquivos de src/) são medidos
 // em ordem: uma linha igual à de um passo anterior já foi explicada lá. Os do
 // UDP (udp-echo/examples, e por último os arquivos de src/) também. O
-// relatório (cargo test -p avaliacao --test livro -- --nocapture) lista o
+// relatório (cargo test -p professor --test livro -- --nocapture) lista o
 // que falta.
 #[test]
 fn cada_linha_das_listagens_e_explicada() {

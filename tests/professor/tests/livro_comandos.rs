@@ -266,6 +266,8 @@ fn alvos_do_cargo(raiz: &Path, comando: &Comando, args: &[String]) -> Vec<String
     let mut testes = Vec::new();
     let mut i = 1;
     let mut filtro = None;
+    // Os testes e benches do `professor` moram na pasta dele.
+    let mut pasta = "tests";
     while i < args.len() {
         let valor = args.get(i + 1).map(String::as_str).unwrap_or("");
         match args[i].as_str() {
@@ -274,17 +276,20 @@ fn alvos_do_cargo(raiz: &Path, comando: &Comando, args: &[String]) -> Vec<String
                 if !["udp-echo", "tcp-echo", "avaliacao", "professor", "common"].contains(&valor) {
                     problemas.push(format!("{comando}: o pacote {valor} não existe"));
                 }
+                if valor == "professor" {
+                    pasta = "tests/professor";
+                }
                 i += 1;
             }
             "--test" => {
                 testes.push(valor.to_string());
-                if !raiz.join(format!("tests/tests/{valor}.rs")).exists() {
+                if !raiz.join(format!("{pasta}/tests/{valor}.rs")).exists() {
                     problemas.push(format!("{comando}: o teste {valor} não existe"));
                 }
                 i += 1;
             }
             "--bench" => {
-                if !raiz.join(format!("tests/benches/{valor}.rs")).exists() {
+                if !raiz.join(format!("{pasta}/benches/{valor}.rs")).exists() {
                     problemas.push(format!("{comando}: o bench {valor} não existe"));
                 }
                 i += 1;
@@ -310,7 +315,7 @@ fn alvos_do_cargo(raiz: &Path, comando: &Comando, args: &[String]) -> Vec<String
     }
     if let Some(filtro) = filtro {
         let existe = testes.iter().any(|t| {
-            fs::read_to_string(raiz.join(format!("tests/tests/{t}.rs")))
+            fs::read_to_string(raiz.join(format!("{pasta}/tests/{t}.rs")))
                 .is_ok_and(|codigo| codigo.contains(&format!("fn {filtro}")))
         });
         if !existe {
