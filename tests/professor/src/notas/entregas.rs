@@ -486,19 +486,11 @@ fn extract(
     let inside = destination.join("entrega.zip");
     fs::copy(zip, &inside).map_err(|e| format!("{}: {e}", zip.display()))?;
     let unzip = |args: &[&str]| {
-        sandbox
-            .run(
-                destination,
-                destination,
-                "",
-                "unzip",
-                args,
-                &[],
-                std::time::Duration::from_secs(120),
-            )
-            .map_err(|e| {
-                format!("não foi possível rodar o unzip (instale: sudo apt install unzip): {e}")
-            })
+        let time = std::time::Duration::from_secs(120);
+        let job = super::isolamento::Job::new(destination, "unzip", args, time);
+        sandbox.run(&job).map_err(|e| {
+            format!("não foi possível rodar o unzip (instale: sudo apt install unzip): {e}")
+        })
     };
     let listing = unzip(&["-l", "entrega.zip"])?;
     if !opened(&listing) {

@@ -128,6 +128,42 @@ enum Access {
     Tests,
 }
 
+/// Um comando para a caixa: `program args...` na subpasta `dir` de `work`
+/// (a pasta de trabalho da entrega, que o comando pode mudar), com a pasta
+/// de compilação `target`, as variáveis `env` e no máximo `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    pub work: &'a Path,
+    pub target: &'a Path,
+    /// `""` para a própria `work`.
+    pub dir: &'a str,
+    pub program: &'a str,
+    pub args: &'a [&'a str],
+    pub env: &'a [(&'a str, &'a str)],
+    pub limit: Duration,
+}
+
+impl<'a> Job<'a> {
+    /// Um comando na raiz de `folder`, que é também a pasta de compilação,
+    /// sem variáveis a mais.
+    pub fn new(
+        folder: &'a Path,
+        program: &'a str,
+        args: &'a [&'a str],
+        limit: Duration,
+    ) -> Job<'a> {
+        Job {
+            work: folder,
+            target: folder,
+            dir: "",
+            program,
+            args,
+            env: &[],
+            limit,
+        }
+    }
+}
+
 impl Sandbox {
     /// A caixa com o bubblewrap. Erro (com o que fazer) se o `bwrap` não
     /// está instalado ou não funciona nesta máquina.
@@ -162,26 +198,11 @@ impl Sandbox {
             PROBES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
         std::fs::create_dir_all(&empty).map_err(|e| format!("{}: {e}", empty.display()))?;
-        let probe = sandbox.run(
-            &empty,
-            &empty,
-            "",
-            "true",
-            &[],
-            &[],
-            Duration::from_secs(20),
-        );
+        let job = Job::new(&empty, "true", &[], Duration::from_secs(20));
+        let probe = sandbox.run(&job);
         // E a caixa dos testes (só leitura; como root, como nobody).
         let probe = match probe {
-            Ok(run) if run.success() => sandbox.run_tests(
-                &empty,
-                &empty,
-                "",
-                "true",
-                &[],
-                &[],
-                Duration::from_secs(20),
-            ),
+            Ok(run) if run.success() => sandbox.run_tests(&job),
             other => other,
         };
         let _ = std::fs::remove_dir_all(&empty);
@@ -244,31 +265,10 @@ impl Sandbox {
             .into_owned()
     }
 
-    /// Roda `program args...` na subpasta `dir` de `work` (a pasta de
-    /// trabalho da entrega, que o comando pode mudar) com a pasta de
-    /// compilação `target`, as variáveis `env` e no máximo `limit`. Ao
-    /// voltar, nenhum processo que o comando criou está vivo (com isolamento).
-    #[allow(clippy::too_many_arguments)]
-    pub fn run(
-        &self,
-        work: &Path,
-        target: &Path,
-        dir: &str,
-        program: &str,
-        args: &[&str],
-        env: &[(&str, &str)],
-        limit: Duration,
-    ) -> io::Result<Run> {
-        self.run_in(
-            Access::Writable,
-            work,
-            target,
-            dir,
-            program,
-            args,
-            env,
-            limit,
-        )
+    /// Roda o comando `job` (veja [`Job`]). Ao voltar, nenhum processo que
+    /// o comando criou está vivo (com isolamento).
+    pub fn run(&self, job: &Job) -> io::Result<Run> {
+        self.run_in(Access::Writable, job)
     }
 
     /// Como [`Sandbox::run`], para um programa de teste já compilado
@@ -276,17 +276,8 @@ impl Sandbox {
     /// só para leitura, o programa de teste só para execução, e o relatório
     /// que ele escreve na saída padrão fora do alcance de qualquer outro
     /// processo da caixa (veja o começo do arquivo).
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_tests(
-        &self,
-        work: &Path,
-        target: &Path,
-        dir: &str,
-        program: &str,
-        args: &[&str],
-        env: &[(&str, &str)],
-        limit: Duration,
-    ) -> io::Result<Run> {
+    pub fn run_tests(&self, job: &Job) -> io::Result<Run> {
+        let (program, target) = (job.program, job.target);
         // Só execução (`--x--x--x`): quem roda um programa que não pode ler
         // vira um processo "não inspecionável" (o kernel não deixa outro
         // processo do mesmo usuário abrir /proc/PID/fd, mem, nem usar ptrace).
@@ -300,21 +291,19 @@ impl Sandbox {
             #[cfg(not(unix))]
             let _ = inside;
         }
-        self.run_in(Access::Tests, work, target, dir, program, args, env, limit)
+        self.run_in(Access::Tests, job)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn run_in(
-        &self,
-        access: Access,
-        work: &Path,
-        target: &Path,
-        dir: &str,
-        program: &str,
-        args: &[&str],
-        env: &[(&str, &str)],
-        limit: Duration,
-    ) -> io::Result<Run> {
+    fn run_in(&self, access: Access, job: &Job) -> io::Result<Run> {
+        let Job {
+            work,
+            target,
+            dir,
+            program,
+            args,
+            env,
+            limit,
+        } = *job;
         let work_inside = self.work_path(work).join(dir);
         let target_inside = self.target_path(target);
         let home = match &self.bwrap {
@@ -824,15 +813,15 @@ mod tests {
                      echo tmp > /tmp/t && cat /tmp/t >&2";
         let script = format!("sh -c '{child}'; echo fim");
         let run = sandbox
-            .run_tests(
-                &work,
-                &target,
-                "tests",
-                "/alvo/harness",
-                &["-c", &script],
-                &[],
-                Duration::from_secs(20),
-            )
+            .run_tests(&Job {
+                work: &work,
+                target: &target,
+                dir: "tests",
+                program: "/alvo/harness",
+                args: &["-c", &script],
+                env: &[],
+                limit: Duration::from_secs(20),
+            })
             .unwrap();
         assert!(run.success(), "{}", run.all());
         assert_eq!(run.output, "fim\n", "{}", run.errors);
@@ -859,15 +848,12 @@ mod tests {
         );
         let started = Instant::now();
         let run = sandbox
-            .run(
+            .run(&Job::new(
                 &dir,
-                &dir,
-                "",
                 "sh",
                 &["-c", &script],
-                &[],
                 Duration::from_secs(20),
-            )
+            ))
             .unwrap();
         assert!(run.success(), "{}", run.all());
         assert!(started.elapsed() < Duration::from_secs(5));

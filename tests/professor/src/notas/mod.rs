@@ -293,15 +293,15 @@ impl Grader {
             let exe = executables
                 .get(&exercise.test)
                 .ok_or_else(|| format!("o cargo não disse onde está o teste {}", exercise.test))?;
-            let listed = grader.sandbox.run(
-                &grader.base,
-                &grader.seed,
-                "tests",
-                exe,
-                &["--list"],
-                &[],
-                grader.limits.exercise,
-            );
+            let listed = grader.sandbox.run(&isolamento::Job {
+                work: &grader.base,
+                target: &grader.seed,
+                dir: "tests",
+                program: exe,
+                args: &["--list"],
+                env: &[],
+                limit: grader.limits.exercise,
+            });
             let listed = listed.map_err(|e| format!("{}: {e}", exercise.test))?;
             let names = relatorio::parse_list(&listed.output);
             if !listed.success() || names.is_empty() {
@@ -426,6 +426,13 @@ impl Grader {
         if test_error.is_some() {
             grade.compile_log.push(diagnostics(&output));
         }
+        let built = Built {
+            work,
+            target,
+            broken: &broken,
+            executables: &executables,
+            test_error: test_error.as_deref(),
+        };
 
         // Os exercícios rodam até EXERCISES_AT_ONCE de cada vez: os testes
         // passam quase todo o tempo esperando a rede, e cada um tem o seu
@@ -442,15 +449,7 @@ impl Grader {
                 let Some(exercise) = self.exercises.get(index) else {
                     break;
                 };
-                let graded = self.grade_exercise(
-                    work,
-                    target,
-                    exercise,
-                    &self.expected[index],
-                    &broken,
-                    &executables,
-                    test_error.as_deref(),
-                );
+                let graded = self.grade_exercise(&built, exercise, &self.expected[index]);
                 if let Ok(mut slot) = results[index].lock() {
                     *slot = Some(graded);
                 }
@@ -505,17 +504,14 @@ impl Grader {
     /// A nota de um exercício: zero com o motivo, se o programa dele foi
     /// trocado pelo esboço, o teste não compilou, o relatório não parece do
     /// harness, ou não foi possível rodar os testes; senão, os testes rodados.
-    #[allow(clippy::too_many_arguments)]
-    fn grade_exercise(
-        &self,
-        work: &Path,
-        target: &Path,
-        exercise: &Exercise,
-        expected: &[String],
-        broken: &BTreeMap<&str, &str>,
-        executables: &BTreeMap<String, String>,
-        test_error: Option<&str>,
-    ) -> Graded {
+    fn grade_exercise(&self, built: &Built, exercise: &Exercise, expected: &[String]) -> Graded {
+        let Built {
+            work,
+            target,
+            broken,
+            executables,
+            test_error,
+        } = *built;
         let number = exercise_number(&exercise.test);
         let owner = number.and_then(|n| self.owners.get(&n));
         let mut note = match (owner, executables.get(&exercise.test)) {
@@ -702,15 +698,15 @@ impl Grader {
         args.extend_from_slice(extra);
         let limit = deadline.saturating_duration_since(Instant::now());
         self.sandbox
-            .run_tests(
+            .run_tests(&isolamento::Job {
                 work,
                 target,
-                "tests",
-                exe,
-                &args,
-                &[("AVALIACAO_BINARIOS", &binaries)],
+                dir: "tests",
+                program: exe,
+                args: &args,
+                env: &[("AVALIACAO_BINARIOS", &binaries)],
                 limit,
-            )
+            })
             .map_err(|e| format!("não foi possível rodar os testes: {e}"))
     }
 
@@ -724,8 +720,17 @@ impl Grader {
     ) -> Result<Run, String> {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let limit = deadline.saturating_duration_since(Instant::now());
+        let cargo = self.sandbox.cargo();
         self.sandbox
-            .run(work, target, "", &self.sandbox.cargo(), &args, &[], limit)
+            .run(&isolamento::Job {
+                work,
+                target,
+                dir: "",
+                program: &cargo,
+                args: &args,
+                env: &[],
+                limit,
+            })
             .map_err(|e| format!("não foi possível rodar o cargo: {e}"))
     }
 
@@ -763,6 +768,20 @@ impl Grader {
         }
         args
     }
+}
+
+/// Uma entrega já compilada: o que cada exercício precisa saber dela.
+#[derive(Clone, Copy)]
+struct Built<'a> {
+    /// A cópia da entrega e a pasta da compilação.
+    work: &'a Path,
+    target: &'a Path,
+    /// Os programas trocados pelo esboço do kit, e o porquê.
+    broken: &'a BTreeMap<&'a str, &'a str>,
+    /// O executável de cada teste (`exercicio_01` → caminho).
+    executables: &'a BTreeMap<String, String>,
+    /// O erro de compilação dos testes, se houve.
+    test_error: Option<&'a str>,
 }
 
 /// O começo da observação de tudo o que a correção não pôde decidir sozinha.
