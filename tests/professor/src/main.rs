@@ -299,10 +299,9 @@ fn grade_class(
         everyone: &submissions,
         sheet: &sheet,
     };
-    notas::turma::grade_all(&grader, &chosen, parallel, &progress, so_far)?;
+    let csv = notas::turma::grade_all(&grader, &chosen, parallel, &progress, so_far)?;
     let grades = notas::turma::load_all(&grader, &submissions)?;
     print!("{}", notas::table(&grader.exercises, &grades));
-    let csv = notas::turma::write_reports(folder, &grader, &grades, &sheet)?;
     if let Some(worksheet) = &output.worksheet {
         let filled =
             notas::planilha::fill(worksheet, folder, &grader.exercises, &grades, &sheet.people)?;

@@ -23,13 +23,14 @@ pub struct Output<'a> {
 /// Corrige `submissions` com `parallel` entregas ao mesmo tempo; cada nota
 /// pronta é guardada, anunciada por `progress` e já entra no CSV e na
 /// devolutiva (uma correção interrompida deixa a tabela do que já foi).
+/// Devolve o caminho do `notas.csv`: este é o único lugar que o escreve.
 pub fn grade_all(
     grader: &Grader,
     submissions: &[(String, PathBuf)],
     parallel: usize,
     progress: &(dyn Fn(&str) + Sync),
     output: Output,
-) -> Result<(), String> {
+) -> Result<PathBuf, String> {
     let folder = grader.results_folder();
     fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     // As notas velhas de quem vai ser corrigido agora saem: a tabela só
@@ -38,7 +39,7 @@ pub fn grade_all(
     for (student, _) in submissions {
         let _ = fs::remove_file(folder.join(record_name(student)));
     }
-    write_so_far(grader, output)?;
+    let mut csv = write_so_far(grader, output)?;
     let next = AtomicUsize::new(0);
     let full: f64 = grader.exercises.iter().map(|e| e.points).sum();
     let (done_tx, done_rx) = mpsc::channel::<(usize, Grade, u64)>();
@@ -81,8 +82,9 @@ pub fn grade_all(
                     path.display()
                 ));
             }
-            if let Err(err) = write_so_far(grader, output) {
-                progress(&format!("aviso: {err}"));
+            match write_so_far(grader, output) {
+                Ok(written) => csv = written,
+                Err(err) => progress(&format!("aviso: {err}")),
             }
             let summary = grade.summary();
             progress(&format!(
@@ -100,11 +102,11 @@ pub fn grade_all(
             ));
         }
     });
-    Ok(())
+    Ok(csv)
 }
 
 /// O CSV e as devolutivas com as notas guardadas até agora.
-fn write_so_far(grader: &Grader, output: Output) -> Result<(), String> {
+fn write_so_far(grader: &Grader, output: Output) -> Result<PathBuf, String> {
     let folder = grader.results_folder();
     let grades: Vec<Grade> = output
         .everyone
@@ -114,7 +116,7 @@ fn write_so_far(grader: &Grader, output: Output) -> Result<(), String> {
             from_record(&text, grader.exercises.len())
         })
         .collect();
-    write_reports(output.folder, grader, &grades, output.sheet).map(|_| ())
+    write_reports(output.folder, grader, &grades, output.sheet)
 }
 
 /// As notas guardadas das entregas `submissions`, na ordem delas. Uma
@@ -251,7 +253,7 @@ pub fn from_record(text: &str, count: usize) -> Option<Grade> {
 
 /// Escreve `PASTA/notas.csv` e a devolutiva de cada aluno em
 /// `PASTA/devolutiva/NOME.md`.
-pub fn write_reports(
+fn write_reports(
     folder: &Path,
     grader: &Grader,
     grades: &[Grade],
