@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::entregas::shown;
+use super::tabela::number;
 use super::{Exercise, Grade, TestOutcome};
 
 /// Quantas linhas da mensagem de um teste entram na devolutiva.
@@ -124,11 +125,6 @@ pub fn assertion(root: &Path, place: &str) -> Option<String> {
         }
     }
     (!statement.is_empty()).then_some(statement)
-}
-
-/// Um número com vírgula decimal: `8,33`.
-fn number(value: f64) -> String {
-    super::tabela::number(value)
 }
 
 /// O texto da devolutiva de um aluno, em Markdown. As asserções vêm dos

@@ -245,12 +245,8 @@ pub fn fill_text(
                 shown(&max_text)
             ));
         };
-        let comma = max_text.contains(',');
         let value = super::pontos::round2(fraction * max).clamp(0.0, max);
-        let mut grade = format!("{value:.2}");
-        if comma {
-            grade = grade.replace('.', ",");
-        }
+        let grade = grade_cell(value, max_text.contains(','));
         let Some(&(start, end)) = record.get(columns.grade) else {
             return Err(format!(
                 "linha {}: faltam colunas (a da nota é a {}ª)",
@@ -421,6 +417,13 @@ pub fn participant(label: &str) -> Option<String> {
     let rest = prefixes.iter().find_map(|p| label.strip_prefix(p))?;
     let number = rest.trim();
     (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then(|| number.to_string())
+}
+
+/// A nota na célula da planilha do Moodle: duas casas, com a vírgula
+/// decimal se a nota máxima da planilha a usa (`7,50`), senão o ponto.
+fn grade_cell(value: f64, comma: bool) -> String {
+    let text = format!("{value:.2}");
+    if comma { text.replace('.', ",") } else { text }
 }
 
 /// Um número da planilha: `10,00`, `10.00`, `100`.

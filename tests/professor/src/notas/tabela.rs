@@ -15,6 +15,16 @@ pub enum CsvStyle {
     International,
 }
 
+impl CsvStyle {
+    /// Um número de pontos numa célula do CSV: `7,5` ou `7.5`.
+    pub fn number(self, value: f64) -> String {
+        match self {
+            CsvStyle::Brazilian => number(value),
+            CsvStyle::International => number(value).replace(',', "."),
+        }
+    }
+}
+
 /// O que vai no CSV além das notas.
 #[derive(Debug, Clone)]
 pub struct Sheet {
@@ -49,8 +59,11 @@ impl Sheet {
     }
 }
 
-/// Um número de pontos como a tabela mostra: `10`, `7,5`, `3,33` (a
-/// vírgula decimal, como no CSV em português).
+/// Um número de pontos como o professor e o aluno leem: `10`, `7,5`,
+/// `3,33` (a vírgula decimal). É o de tudo o que vai para uma pessoa: a
+/// tabela no terminal, o progresso, a devolutiva e o comentário do Moodle.
+/// O CSV usa [`CsvStyle::number`]; a nota da planilha do Moodle, o formato
+/// dela (`planilha::grade_cell`).
 pub fn number(value: f64) -> String {
     let rounded = super::pontos::round2(value);
     format!("{rounded}").replace('.', ",")
@@ -79,10 +92,7 @@ pub fn csv(exercises: &[Exercise], grades: &[Grade], sheet: &Sheet) -> String {
         CsvStyle::Brazilian => (';', "\u{feff}"),
         CsvStyle::International => (',', ""),
     };
-    let value = |v: f64| match sheet.style {
-        CsvStyle::Brazilian => number(v),
-        CsvStyle::International => number(v).replace(',', "."),
-    };
+    let value = |v: f64| sheet.style.number(v);
     let full: f64 = exercises.iter().map(|e| e.points).sum();
     let mut header = vec!["aluno".to_string()];
     for exercise in exercises {
