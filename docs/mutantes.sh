@@ -43,7 +43,7 @@ if [ "$instalada" != "$VERSAO" ]; then
   if [ "$conferir" = 1 ]; then exit 2; fi
 fi
 
-# As linhas da tabela: | 7 | `tcp-echo/src/bench.rs` | `Job::ping` | 12 | 12 |
+# As linhas da tabela: | 7 | `tcp-echo/src/bench/ping.rs` | `Params::run` | 12 | 12 |
 linhas=$(grep -E '^\| [0-9]+ \| `[^`]+` \| `[^`]+` \| [0-9]+ \| [0-9]+ \|$' "$pagina" | tr -d '`|' || true)
 [ -n "$linhas" ] || { echo "mutantes: a tabela de $pagina não foi encontrada" >&2; exit 1; }
 

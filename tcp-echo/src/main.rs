@@ -2,14 +2,15 @@
 //!
 //! Este arquivo só lê a linha de comando e chama o subcomando escolhido; o
 //! servidor está em `server.rs`, o cliente em `client.rs` e o medidor de
-//! desempenho em `bench.rs`.
+//! desempenho em `bench/`, um arquivo por modo.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use common::cli::{FormatArgs, ListenArgs, ServerArgs};
-use tcp_echo::{bench, client, server};
+use tcp_echo::bench::{self, conexoes, fluxo, ping, uma_por_conexao};
+use tcp_echo::{client, server};
 
 /// Eco TCP: o cliente manda frases por uma conexão, o servidor as devolve em maiúsculas.
 #[derive(Debug, Parser)]
@@ -132,28 +133,50 @@ struct BenchArgs {
     slow_read: Option<u32>,
 }
 
-impl From<BenchArgs> for bench::Config {
-    fn from(args: BenchArgs) -> Self {
-        bench::Config {
+impl TryFrom<BenchArgs> for bench::Config {
+    type Error = common::Error;
+
+    /// Separa as opções de cada modo; as de um modo não valem nos outros.
+    fn try_from(args: BenchArgs) -> Result<Self, Self::Error> {
+        let amount = match args.count {
+            Some(count) => bench::Amount::Count(count.into()),
+            None => bench::Amount::For(args.duration),
+        };
+        let observe = tcp_echo::observe::Observe {
+            tcp_info: args.tcp_info,
+            read_pause: args.read_pause,
+            slow_read: args.slow_read.map(|kib| u64::from(kib) * 1024),
+        };
+        if args.mode != bench::Mode::Fluxo {
+            // Fora do modo fluxo, um --tcp-info pedido é recusado (e não
+            // esquecido): `check(false)` explica que ele é do modo fluxo.
+            observe.check(false)?;
+        }
+        let measure = match args.mode {
+            bench::Mode::Ping => bench::Measure::Ping(ping::Params {
+                size: args.size as usize,
+                in_flight: args.in_flight as usize,
+                parts: args.parts as usize,
+                amount,
+            }),
+            bench::Mode::Fluxo => bench::Measure::Fluxo(fluxo::Params {
+                mebibytes: args.mebibytes.into(),
+                observe,
+            }),
+            bench::Mode::Conexoes => bench::Measure::Conexoes(conexoes::Params { hold: args.hold }),
+            bench::Mode::UmaPorConexao => bench::Measure::UmaPorConexao(uma_por_conexao::Params {
+                size: args.size as usize,
+                amount,
+            }),
+        };
+        Ok(bench::Config {
             server: args.server.server,
             port: args.server.port,
-            mode: args.mode,
             connections: args.connections as usize,
-            size: args.size as usize,
-            in_flight: args.in_flight as usize,
-            parts: args.parts as usize,
-            duration: args.duration,
-            count: args.count.map(u64::from),
-            mebibytes: args.mebibytes.into(),
-            hold: args.hold,
             timeout: args.timeout,
             format: args.format.format,
-            observe: tcp_echo::observe::Observe {
-                tcp_info: args.tcp_info,
-                read_pause: args.read_pause,
-                slow_read: args.slow_read.map(|kib| u64::from(kib) * 1024),
-            },
-        }
+            measure,
+        })
     }
 }
 
@@ -162,7 +185,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Servidor(args) => server::run(&args.into()),
         Command::Cliente(args) => client::run(&args.into()),
-        Command::Bench(args) => bench::run(&args.into()),
+        Command::Bench(args) => {
+            bench::Config::try_from(args).and_then(|config| bench::run(&config))
+        }
     };
     common::log::flush();
     match result {

@@ -1,5 +1,5 @@
 //! Exercício 7: medir o tempo de ida e volta (o modo `ping` de
-//! `tcp-echo bench`, em `tcp-echo/src/bench.rs`).
+//! `tcp-echo bench`, em `tcp-echo/src/bench/ping.rs`).
 //!
 //! Os servidores de eco são escritos aqui mesmo, para o teste saber quanto
 //! cada resposta deveria levar.
