@@ -6,7 +6,7 @@
 //! congestionamento". Os dois acontecem dentro do kernel, longe do programa;
 //! o `TCP_INFO` é a janela por onde o programa pode olhar. O [`Sampler`] lê
 //! esses números a cada poucos milissegundos durante uma transferência, e
-//! [`write_csv`] os grava numa tabela que vira gráfico (`avaliacao grafico`).
+//! [`write_csv`] os grava numa tabela que vira gráfico (`professor grafico`).
 
 use std::io::{self, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 # programas de verdade. Uso, na raiz do workspace:
 #     cargo build --workspace && bash docs/saidas/gerar.sh
 # Portas, que mudam a cada execução, aparecem como PORTA. O teste
-# `saidas_do_livro_sao_as_de_agora` (tests/tests/livro.rs) confere que as
+# `saidas_do_livro_sao_as_de_agora` (tests/professor/tests/livro.rs) confere que as
 # saídas ainda são estas.
 #
 # A primeira compilação (docs/saidas/primeira_compilacao.txt) leva quase um
@@ -39,10 +39,10 @@ kill -INT "$servidor"
 wait "$servidor" || true
 rm -f "$log"
 
-# O que o `avaliacao kit` responde (a página do professor mostra), com a
+# O que o `professor kit` responde (a página do professor mostra), com a
 # pasta de destino trocada pela do texto, ../kit-turma.
 kit=$(mktemp -d)
-target/debug/avaliacao kit "$kit/kit-turma" 2>&1 | sed "s|$kit/kit-turma|../kit-turma|g" >"$S/kit.txt"
+target/debug/professor kit "$kit/kit-turma" 2>&1 | sed "s|$kit/kit-turma|../kit-turma|g" >"$S/kit.txt"
 rm -rf "$kit"
 
 if [[ "${1:-}" == "--medidas" ]]; then

@@ -33,7 +33,7 @@
 # capacidade do enlace do experimento 2), ATRASO=10 (ms, só onde há netem).
 # BIN_DIR: a pasta com udp-echo, tcp-echo e avaliacao já compilados; sem ela,
 # o script compila com o cargo (os programas de rede com --release).
-# GRAFICO: o programa que desenha os gráficos (padrão: BIN_DIR/avaliacao).
+# GRAFICO: o programa que desenha os gráficos (padrão: BIN_DIR/professor).
 #
 # Saída: 0 se tudo saiu como esperado; 1 se não; 2 se não pôde rodar aqui
 # (sem root, sem `ip`, sem `nft`), dizendo por quê: "NÃO RODOU: motivo".
@@ -68,12 +68,12 @@ raiz=$(cd "$(dirname "$0")/../.." && pwd)
 quem=${SUDO_USER:-}
 [ "$quem" != root ] || quem=""
 if [ -z "${BIN_DIR:-}" ]; then
-  compila="cd '$raiz' && cargo build --quiet --release -p udp-echo -p tcp-echo && cargo build --quiet -p avaliacao"
+  compila="cd '$raiz' && cargo build --quiet --release -p udp-echo -p tcp-echo && cargo build --quiet -p professor"
   if [ -n "$quem" ]; then sudo -u "$quem" -H bash -lc "$compila"; else bash -c "$compila"; fi
   BIN_DIR="$raiz/target/release"
-  GRAFICO=${GRAFICO:-$raiz/target/debug/avaliacao}
+  GRAFICO=${GRAFICO:-$raiz/target/debug/professor}
 fi
-GRAFICO=${GRAFICO:-$BIN_DIR/avaliacao}
+GRAFICO=${GRAFICO:-$BIN_DIR/professor}
 SAIDA=${SAIDA:-target/laboratorio}
 cd "$raiz"
 mkdir -p "$SAIDA"
@@ -378,7 +378,7 @@ if [ "${LIVRO:-}" = 1 ] && [ $ok = 1 ]; then
     esac
     for svg in "${graficos[@]}"; do cp "$SAIDA/$svg.svg" "docs/src/img/lab-$svg.svg"; done
     # As tabelas de onde o texto do livro tira os números que cita (o teste
-    # tests/tests/livro_laboratorio.rs confere cada um contra elas).
+    # tests/professor/tests/livro_laboratorio.rs confere cada um contra elas).
     case "$e" in
       congestionamento) tabelas=(cwnd-0 cwnd-2 vazao) ;;
       *) tabelas=("$e") ;;

@@ -10,20 +10,6 @@
 //! - [`run`] roda um cliente com entrada, tempo-limite e saída capturada.
 //! - [`skip`] é o que um teste chama quando esta máquina não pode rodá-lo.
 
-#[cfg(feature = "professor")]
-pub mod classroom;
-#[cfg(feature = "professor")]
-pub mod grafico;
-#[cfg(feature = "professor")]
-pub mod kit;
-#[cfg(feature = "professor")]
-pub mod livro;
-#[cfg(feature = "professor")]
-pub mod notas;
-pub mod pastas;
-#[cfg(feature = "professor")]
-pub mod svg;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -44,7 +30,7 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// terminal: os segundos dessa compilação não ficam escondidos no tempo de um
 /// teste.
 ///
-/// Na correção (`avaliacao notas`) e no Wine (`.ci/wine/rodar`, sem cargo lá
+/// Na correção (`professor notas`) e no Wine (`.ci/wine/rodar`, sem cargo lá
 /// dentro) os binários já foram compilados antes, e a variável
 /// `AVALIACAO_BINARIOS` diz a pasta deles (com os `.exe`, no Windows).
 pub fn binary(name: &str) -> PathBuf {

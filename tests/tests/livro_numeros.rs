@@ -6,7 +6,6 @@
 //!   a saída gravada por `docs/saidas/gerar.sh --primeira-compilacao`;
 //! - quantos testes tem o `--test udp` (Exercícios), contra o arquivo;
 //! - as linhas das falhas de exemplo (Exercícios), contra o código que falha.
-#![cfg(feature = "professor")]
 
 use std::fs;
 

@@ -12,7 +12,6 @@
 //!   aparecer na página entre crases, a não ser que seja uma função do
 //!   próprio projeto (explicada no capítulo dela) ou da API de sockets (tabela
 //!   [`SOCKETS`], explicada nos capítulos do UDP e do TCP).
-#![cfg(feature = "professor")]
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -7,9 +7,6 @@
 //! No kit do aluno, os passos que contêm a solução de um exercício viram um
 //! esboço (`todo!`): os testes deles avisam que não rodaram.
 
-// Usa o programa do professor (kit, correção, livro): só com ele.
-#![cfg(feature = "professor")]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener};
 use std::path::PathBuf;
