@@ -1,6 +1,6 @@
 //! O único passeio por pastas do crate: o kit, o verificador do livro, a
-//! escolha dos arquivos de uma entrega e a busca do workspace dentro dela
-//! usam este.
+//! escolha dos arquivos de uma entrega, a busca do workspace dentro dela e a
+//! cópia dela para a pasta de trabalho (`notas::copy_tree`) usam este.
 //!
 //! Só o std: são trinta linhas, e o `walkdir` traria dois crates para os
 //! alunos compilarem sem fazer nada que elas não façam.

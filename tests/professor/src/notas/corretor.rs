@@ -666,16 +666,13 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
 /// Links simbólicos não são seguidos nem copiados.
 pub fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
     fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    let entries = fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let kind = entry.file_type().map_err(|e| e.to_string())?;
-        let (source, dest) = (entry.path(), to.join(entry.file_name()));
-        if kind.is_dir() {
-            copy_tree(&source, &dest)?;
-        } else if kind.is_file() {
+    for entry in crate::pastas::walk(from, &|_| true)? {
+        let (source, dest) = (from.join(&entry.relative), to.join(&entry.relative));
+        if entry.kind.is_dir() {
+            fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        } else if entry.kind.is_file() {
             fs::copy(&source, &dest).map_err(|e| format!("{}: {e}", source.display()))?;
-            let modified = entry.metadata().and_then(|m| m.modified());
+            let modified = fs::symlink_metadata(&source).and_then(|m| m.modified());
             if let Ok(modified) = modified {
                 let file = fs::File::options().write(true).open(&dest);
                 if let Ok(file) = file {
@@ -685,4 +682,39 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    #[test]
+    fn copy_tree_copia_pastas_e_datas_e_nao_segue_links() {
+        let root = std::env::temp_dir().join(format!("copy-tree-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let (from, to) = (root.join("de"), root.join("para"));
+        fs::create_dir_all(from.join("src/bin")).unwrap();
+        fs::write(from.join("Cargo.toml"), "[package]\n").unwrap();
+        fs::write(from.join("src/bin/main.rs"), "fn main() {}\n").unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let file = fs::File::options()
+            .write(true)
+            .open(from.join("src/bin/main.rs"));
+        file.unwrap().set_modified(old).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/etc", from.join("src/etc")).unwrap();
+
+        copy_tree(&from, &to).unwrap();
+
+        assert_eq!(
+            fs::read_to_string(to.join("Cargo.toml")).unwrap(),
+            "[package]\n"
+        );
+        let copied = to.join("src/bin/main.rs");
+        assert_eq!(fs::read_to_string(&copied).unwrap(), "fn main() {}\n");
+        assert_eq!(fs::metadata(&copied).unwrap().modified().unwrap(), old);
+        assert!(fs::symlink_metadata(to.join("src/etc")).is_err());
+        fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -387,11 +387,12 @@ fn zips_in(dir: &Path) -> Vec<PathBuf> {
         .map(|entries| {
             entries
                 .flatten()
+                // Um link com nome .zip não é seguido, como no resto da correção.
+                .filter(|e| e.file_type().is_ok_and(|kind| kind.is_file()))
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"))
+                    p.extension()
+                        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"))
                 })
                 .collect()
         })
