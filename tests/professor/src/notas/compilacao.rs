@@ -29,35 +29,53 @@ pub(super) fn failed_crates(output: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Um erro do rustc numa saída do cargo.
+struct CompileError<'a> {
+    /// A linha `error[E0425]: ...`.
+    line: &'a str,
+    /// O lugar, da linha `--> udp-echo/src/main.rs:3:5` logo abaixo.
+    place: Option<&'a str>,
+    /// O resto do bloco deste erro, até o próximo erro ou aviso.
+    block: &'a [&'a str],
+}
+
+/// Os erros do rustc, na ordem, sem o resumo do cargo
+/// (`error: could not compile ...`).
+fn compile_errors<'a>(lines: &'a [&'a str]) -> impl Iterator<Item = CompileError<'a>> {
+    lines.iter().enumerate().filter_map(|(index, line)| {
+        if !line.starts_with("error") || line.starts_with("error: could not compile") {
+            return None;
+        }
+        let rest = &lines[index + 1..];
+        let end = rest
+            .iter()
+            .position(|l| l.starts_with("error") || l.starts_with("warning"))
+            .unwrap_or(rest.len());
+        Some(CompileError {
+            line,
+            place: rest.first().and_then(|l| l.trim().strip_prefix("--> ")),
+            block: &rest[..end],
+        })
+    })
+}
+
 /// "não compila: " e o primeiro erro do compilador (do programa `krate`, se
 /// dado), com o lugar dele.
 pub fn compile_error(output: &str, krate: Option<&str>) -> String {
     let lines: Vec<&str> = output.lines().collect();
-    let mut first = None;
-    for (index, line) in lines.iter().enumerate() {
-        if !line.starts_with("error") || line.starts_with("error: could not compile") {
-            continue;
-        }
-        let place = lines
-            .get(index + 1)
-            .and_then(|l| l.trim().strip_prefix("--> "))
-            .map(str::to_string);
-        let matches = match (krate, &place) {
-            (Some(krate), Some(place)) => place.starts_with(&format!("{krate}/")),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        if matches {
-            first = Some((line.to_string(), place));
-            break;
-        }
-        if first.is_none() && krate.is_none() {
-            first = Some((line.to_string(), place));
-        }
-    }
+    let in_krate = |error: &CompileError| match (krate, error.place) {
+        (Some(krate), Some(place)) => place.starts_with(&format!("{krate}/")),
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    let first = compile_errors(&lines).find(in_krate);
     match first {
-        Some((error, Some(place))) => format!("não compila: {error} ({place})"),
-        Some((error, None)) => format!("não compila: {error}"),
+        Some(CompileError {
+            line,
+            place: Some(place),
+            ..
+        }) => format!("não compila: {line} ({place})"),
+        Some(CompileError { line, .. }) => format!("não compila: {line}"),
         None => "não compila: erro de compilação".into(),
     }
 }
@@ -67,31 +85,22 @@ pub fn compile_error(output: &str, krate: Option<&str>) -> String {
 /// o primeiro lugar, com a mensagem do compilador.
 pub(super) fn unsafe_error(output: &str, krate: &str) -> Option<String> {
     let lines: Vec<&str> = output.lines().collect();
-    for (index, line) in lines.iter().enumerate() {
-        if !line.starts_with("error") || line.starts_with("error: could not compile") {
-            continue;
-        }
-        let place = lines
-            .get(index + 1)
-            .and_then(|l| l.trim().strip_prefix("--> "))
-            .filter(|p| p.starts_with(&format!("{krate}/")));
-        let Some(place) = place else {
-            continue;
-        };
-        // O bloco deste erro, até o próximo: a nota do rustc diz o lint
-        // (no primeiro erro dele em cada programa, que é o que mostramos).
-        let mut block = lines[index + 1..]
-            .iter()
-            .take_while(|l| !l.starts_with("error") && !l.starts_with("warning"));
-        // O rustc escreve `unsafe_code`; o cargo, que passa o `forbid` do
-        // `Cargo.toml`, `-F unsafe-code`.
-        let lint = |l: &str| l.contains("unsafe_code") || l.contains("unsafe-code");
-        if lint(line) || block.any(|l| lint(l)) {
-            let message = line.split_once(": ").map_or(*line, |(_, m)| m);
-            return Some(format!("código `unsafe` não é aceito ({place}: {message})"));
-        }
-    }
-    None
+    // O rustc escreve `unsafe_code`; o cargo, que passa o `forbid` do
+    // `Cargo.toml`, `-F unsafe-code`. A nota do rustc que diz o lint vem no
+    // bloco do primeiro erro dele em cada programa.
+    let lint = |l: &str| l.contains("unsafe_code") || l.contains("unsafe-code");
+    compile_errors(&lines)
+        .filter(|error| {
+            error
+                .place
+                .is_some_and(|p| p.starts_with(&format!("{krate}/")))
+        })
+        .find(|error| lint(error.line) || error.block.iter().any(|l| lint(l)))
+        .map(|error| {
+            let message = error.line.split_once(": ").map_or(error.line, |(_, m)| m);
+            let place = error.place.unwrap_or_default();
+            format!("código `unsafe` não é aceito ({place}: {message})")
+        })
 }
 
 /// Os erros do compilador numa saída do cargo, inteiros (cada bloco do
