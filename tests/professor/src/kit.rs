@@ -287,6 +287,7 @@ pub fn make(source: &Path, destination: &Path) -> Result<Report, String> {
                 quiet_unused_lints(&without_instructor_crate(&text)),
                 Vec::new(),
             )),
+            ("Cargo.lock", _, Ok(text)) => Some((without_instructor_packages(&text), Vec::new())),
             ("tests/Cargo.toml", _, Ok(text)) => Some((without_skipped_benches(&text), Vec::new())),
             ("docs/src/SUMMARY.md", _, Ok(text)) => {
                 Some((without_instructor_pages(&text), Vec::new()))
@@ -407,6 +408,66 @@ fn without_instructor_crate(toml: &str) -> String {
     }
     let mut text = kept.join("\n");
     text.push('\n');
+    text
+}
+
+/// O `Cargo.lock` do kit: sem o crate do professor e sem os pacotes que só
+/// ele usa (o `csv` e os dele). Com o lock do workspace inteiro, o cargo do
+/// aluno veria um lock diferente do workspace do kit, e o `cargo build
+/// --locked` (o da correção) recusaria. As versões dos outros ficam as
+/// mesmas: o aluno compila o que o professor testou.
+fn without_instructor_packages(lock: &str) -> String {
+    const SEPARATOR: &str = "\n[[package]]\n";
+    let mut blocks = lock.split(SEPARATOR);
+    let head = blocks.next().unwrap_or_default();
+    let packages: Vec<&str> = blocks.collect();
+    let field = |block: &str, key: &str| -> Option<String> {
+        block.lines().find_map(|line| {
+            let value = line.strip_prefix(key)?.strip_prefix(" = \"")?;
+            Some(value.strip_suffix('"')?.to_string())
+        })
+    };
+    let names: Vec<(Option<String>, Option<String>)> = packages
+        .iter()
+        .map(|block| (field(block, "name"), field(block, "version")))
+        .collect();
+    // Uma dependência no lock é "nome", ou "nome versão" quando há duas
+    // versões do mesmo pacote (às vezes com a origem depois).
+    let dependencies = |block: &str| -> Vec<usize> {
+        let list = block
+            .split_once("dependencies = [\n")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map_or("", |(list, _)| list);
+        list.lines()
+            .filter_map(|line| {
+                let line = line.trim().trim_end_matches(',').trim_matches('"');
+                let mut words = line.split_whitespace();
+                let (name, version) = (words.next()?, words.next());
+                names.iter().position(|(n, v)| {
+                    n.as_deref() == Some(name)
+                        && version.is_none_or(|version| v.as_deref() == Some(version))
+                })
+            })
+            .collect()
+    };
+    // Os pacotes do workspace (os sem `source`), menos o do professor, e
+    // tudo o que eles usam, direta ou indiretamente.
+    let mut kept = vec![false; packages.len()];
+    let mut pending: Vec<usize> = (0..packages.len())
+        .filter(|&i| {
+            field(packages[i], "source").is_none() && names[i].0.as_deref() != Some("professor")
+        })
+        .collect();
+    while let Some(index) = pending.pop() {
+        if !std::mem::replace(&mut kept[index], true) {
+            pending.extend(dependencies(packages[index]));
+        }
+    }
+    let mut text = head.to_string();
+    for (block, _) in packages.iter().zip(&kept).filter(|(_, kept)| **kept) {
+        text.push_str(SEPARATOR);
+        text.push_str(block);
+    }
     text
 }
 
@@ -583,6 +644,26 @@ mod tests {
         );
         let last = "[package]\n\n[[bench]]\nname = \"velocidade\"\nharness = false\n";
         assert_eq!(without_skipped_benches(last), "[package]\n");
+    }
+
+    #[test]
+    fn lock_do_kit_sem_o_professor_e_sem_o_que_so_ele_usa() {
+        let lock = "version = 4\n\n\
+            [[package]]\nname = \"avaliacao\"\nversion = \"0.1.0\"\ndependencies = [\n \"memchr 2.7.4\",\n]\n\n\
+            [[package]]\nname = \"csv\"\nversion = \"1.3.1\"\nsource = \"registry+x\"\ndependencies = [\n \"csv-core\",\n \"memchr 2.7.4\",\n]\n\n\
+            [[package]]\nname = \"csv-core\"\nversion = \"0.1.12\"\nsource = \"registry+x\"\n\n\
+            [[package]]\nname = \"memchr\"\nversion = \"2.7.4\"\nsource = \"registry+x\"\n\n\
+            [[package]]\nname = \"memchr\"\nversion = \"3.0.0\"\nsource = \"registry+x\"\n\n\
+            [[package]]\nname = \"professor\"\nversion = \"0.1.0\"\ndependencies = [\n \"avaliacao\",\n \"csv\",\n \"memchr 3.0.0\",\n]\n";
+        let kit = without_instructor_packages(lock);
+        assert_eq!(
+            kit,
+            "version = 4\n\n\
+            [[package]]\nname = \"avaliacao\"\nversion = \"0.1.0\"\ndependencies = [\n \"memchr 2.7.4\",\n]\n\n\
+            [[package]]\nname = \"memchr\"\nversion = \"2.7.4\"\nsource = \"registry+x\"\n"
+        );
+        // Sem o professor no lock, nada muda.
+        assert_eq!(without_instructor_packages(&kit), kit);
     }
 
     #[test]

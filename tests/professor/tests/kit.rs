@@ -190,11 +190,13 @@ fn kit_tem_o_readme_do_aluno_e_nao_tem_os_servidores_de_referencia() {
 
     // O programa do professor fica de fora, e o workspace do kit não o
     // nomeia: o cargo do aluno acha todos os membros e não compila o crate
-    // `professor` (o `cargo metadata` lê o workspace sem compilar nada).
+    // `professor` (o `cargo metadata` lê o workspace sem compilar nada). O
+    // `--locked`: o Cargo.lock do kit é o do workspace do kit, e o `cargo
+    // build --locked` da correção o aceita como está.
     assert!(!kit.join("tests/professor").exists());
     assert!(!workspace.contains("tests/professor"), "{workspace}");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let metadata = Command::new(cargo)
+    let metadata = Command::new(&cargo)
         .args([
             "metadata",
             "--format-version",
@@ -206,6 +208,18 @@ fn kit_tem_o_readme_do_aluno_e_nao_tem_os_servidores_de_referencia() {
         .output()
         .unwrap();
     let metadata = String::from_utf8_lossy(&metadata.stdout);
+    // O `cargo tree` resolve as dependências (sem baixar nada, as desta
+    // máquina): com `--locked`, falha se o lock do kit precisaria mudar.
+    let tree = Command::new(&cargo)
+        .args(["tree", "--locked", "--offline"])
+        .current_dir(&kit)
+        .output()
+        .unwrap();
+    assert!(
+        tree.status.success(),
+        "o Cargo.lock do kit não é o do workspace do kit: {}",
+        String::from_utf8_lossy(&tree.stderr)
+    );
     assert!(
         metadata.contains("\"name\":\"avaliacao\""),
         "o workspace do kit não abre: {metadata}"
