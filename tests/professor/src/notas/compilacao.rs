@@ -171,6 +171,11 @@ mod tests {
             None,
             "um erro comum não é `unsafe`"
         );
+        // O `unsafe` de outro programa, num bloco depois, não é deste.
+        let other = format!(
+            "{plain}  = note: `x` não existe\nerror: usage of an `unsafe` block\n --> udp-echo/src/main.rs:2:1\n  = note: requested on the command line with `-F unsafe-code`\n"
+        );
+        assert_eq!(unsafe_error(&other, "common"), None);
     }
 
     #[test]
