@@ -572,23 +572,38 @@ pub fn assert_udp_reply(server: &Server, message: &[u8], expected: &[u8]) {
     assert_bytes_eq(expected, &reply, &context);
 }
 
-/// Espera (até [`PATIENCE`]) um datagrama em `socket`. `what` diz, na
-/// falha, que resposta se esperava.
+/// Espera (até [`PATIENCE`]) um datagrama de `server` em `socket`. `what`
+/// diz, na falha, que resposta se esperava. Falha logo, sem esperar a
+/// paciência toda, se o servidor parar no meio (um `todo!()`, um pânico).
 #[track_caller]
-pub fn receive_udp(socket: &std::net::UdpSocket, what: &str) -> (Vec<u8>, SocketAddr) {
+pub fn receive_udp(
+    server: &Server,
+    socket: &std::net::UdpSocket,
+    what: &str,
+) -> (Vec<u8>, SocketAddr) {
     socket
-        .set_read_timeout(Some(PATIENCE))
+        .set_read_timeout(Some(Duration::from_millis(100)))
         .expect("não foi possível ajustar o tempo-limite");
+    let deadline = Instant::now() + PATIENCE;
     let mut buffer = vec![0u8; 65536];
-    match socket.recv_from(&mut buffer) {
-        Ok((n, from)) => {
-            buffer.truncate(n);
-            (buffer, from)
+    loop {
+        match socket.recv_from(&mut buffer) {
+            Ok((n, from)) => {
+                buffer.truncate(n);
+                return (buffer, from);
+            }
+            Err(err) if is_timeout(&err) => {}
+            Err(err) => panic!("erro ao esperar {what}: {err}"),
         }
-        Err(err) if is_timeout(&err) => {
-            panic!("o servidor não respondeu em {} s ({what})", patience_secs())
-        }
-        Err(err) => panic!("erro ao esperar {what}: {err}"),
+        assert!(
+            server.is_alive(),
+            "o servidor parou (entrou em pânico? devolveu um erro?) antes de mandar {what}"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "o servidor não respondeu em {} s ({what})",
+            patience_secs()
+        );
     }
 }
 

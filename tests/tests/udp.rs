@@ -136,7 +136,7 @@ fn cada_cliente_recebe_a_sua_resposta() {
             .unwrap();
     }
     for (i, client) in clients.iter().enumerate() {
-        let (reply, _) = receive_udp(client, &format!("a resposta do cliente {i}"));
+        let (reply, _) = receive_udp(&server, client, &format!("a resposta do cliente {i}"));
         assert_eq!(reply, format!("CLIENTE {i}").as_bytes());
     }
 }
