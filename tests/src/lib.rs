@@ -207,9 +207,13 @@ impl Server {
         self.log.lock().expect("log").clone()
     }
 
-    /// Espera (até [`PATIENCE`]) uma linha de log que contenha `text`.
+    /// Espera (até [`PATIENCE`]) uma linha de log que contenha `text`. Se o
+    /// servidor parou, o log já está completo: a resposta sai na hora, sem
+    /// esperar a paciência toda por uma linha que não virá.
     pub fn wait_for_log(&self, text: &str) -> bool {
-        wait_until(|| self.log().iter().any(|l| l.contains(text)))
+        let found = || self.log().iter().any(|l| l.contains(text));
+        wait_until(|| found() || !self.is_alive());
+        found()
     }
 
     /// O servidor ainda está rodando? (Sabe-se pela saída dele, que fecha

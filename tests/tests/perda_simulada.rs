@@ -4,7 +4,7 @@
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use avaliacao::{PATIENCE, Server, run};
+use avaliacao::{PATIENCE, Server, receive_udp, run};
 
 /// Troca os tempos medidos (que variam) por `[RTT]`, para o snapshot.
 fn hide_times(text: &str) -> String {
@@ -66,17 +66,16 @@ fn variacao_do_atraso_troca_a_ordem_das_respostas() {
         &["--atraso", "60ms", "--variacao", "55ms", "--semente", "7"],
     );
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(PATIENCE)).unwrap();
     for i in 0..20 {
         socket
             .send_to(format!("{i:02}").as_bytes(), server.addr)
             .unwrap();
     }
     let mut order = Vec::new();
-    let mut buffer = [0u8; 8];
     for _ in 0..20 {
-        let (n, _) = socket.recv_from(&mut buffer).unwrap();
-        order.push(String::from_utf8_lossy(&buffer[..n]).into_owned());
+        let what = format!("a resposta {} de 20 (vieram: {order:?})", order.len() + 1);
+        let (reply, _) = receive_udp(&server, &socket, &what);
+        order.push(String::from_utf8_lossy(&reply).into_owned());
     }
     let mut sorted = order.clone();
     sorted.sort();
