@@ -176,6 +176,7 @@ impl OncePerSecond {
 fn start_flusher() {
     static FLUSHER: Once = Once::new();
     FLUSHER.call_once(|| {
+        flush_before_panics();
         thread::spawn(|| {
             let ticks_per_second = (1000 / FLUSH_INTERVAL.as_millis()).max(1);
             for tick in 1.. {
@@ -194,6 +195,23 @@ fn start_flusher() {
             }
         });
     });
+}
+
+/// Quanto um pânico espera o log sair antes da mensagem dele.
+const PANIC_FLUSH_LIMIT: Duration = Duration::from_millis(200);
+
+/// Um pânico (um `todo!()`, um `unwrap` que falhou) escreve a sua mensagem
+/// direto na saída de erro e, na thread principal, encerra o programa. Sem
+/// isto, as linhas que ainda esperam no buffer sairiam depois da mensagem, ou
+/// nunca: o "pronto" de um servidor que cai logo em seguida se perderia.
+/// Com isto, o que o programa já registrou sai antes, na ordem em que
+/// aconteceu. O `flush_for` não espera para sempre por uma saída parada.
+fn flush_before_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        flush_for(PANIC_FLUSH_LIMIT);
+        default_hook(info);
+    }));
 }
 
 /// Esvazia o buffer na saída padrão agora (antes de sair, por exemplo).
@@ -293,6 +311,36 @@ pub fn preview(bytes: &[u8], max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::preview;
+
+    #[test]
+    fn panico_esvazia_o_log_antes_da_mensagem() {
+        // Este mesmo teste, rodado de novo num processo filho, registra uma
+        // linha, entra em pânico e sai na hora, como um `main` que entra em
+        // pânico: bem antes da próxima esvaziada do buffer (50 ms).
+        if std::env::var_os("LOG_PANICO_FILHO").is_some() {
+            crate::log!("linha registrada antes do pânico");
+            let _ = std::panic::catch_unwind(|| panic!("pânico de propósito"));
+            std::process::exit(101);
+        }
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "log::tests::panico_esvazia_o_log_antes_da_mensagem",
+            ])
+            .args(["--nocapture", "--test-threads=1"])
+            .env("LOG_PANICO_FILHO", "1")
+            // Sem o backtrace, que demora mais que os 50 ms para ser escrito.
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("pânico de propósito"), "{stderr}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("linha registrada antes do pânico"),
+            "a linha do log se perdeu no pânico:\n{stdout}"
+        );
+    }
 
     #[test]
     fn log_limited_para_de_admitir_acima_do_limite() {

@@ -5,7 +5,7 @@
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use avaliacao::{Server, assert_bytes_eq, assert_udp_reply, receive_udp};
+use avaliacao::{Server, assert_bytes_eq, assert_udp_reply, receive_reply};
 
 #[test]
 fn responde_em_maiusculas() {
@@ -39,9 +39,9 @@ fn cada_cliente_recebe_a_propria_resposta() {
     let b = UdpSocket::bind("127.0.0.1:0").unwrap();
     a.send_to(b"de a", server.addr).unwrap();
     b.send_to(b"de b", server.addr).unwrap();
-    let (reply, _) = receive_udp(&server, &b, "a resposta ao cliente b, que mandou \"de b\"");
+    let (reply, _) = receive_reply(&server, &b, "a resposta ao cliente b, que mandou \"de b\"");
     assert_bytes_eq(b"DE B", &reply, "o cliente b mandou \"de b\"");
-    let (reply, _) = receive_udp(&server, &a, "a resposta ao cliente a, que mandou \"de a\"");
+    let (reply, _) = receive_reply(&server, &a, "a resposta ao cliente a, que mandou \"de a\"");
     assert_bytes_eq(b"DE A", &reply, "o cliente a mandou \"de a\"");
 }
 
@@ -232,7 +232,7 @@ fn replies_until_the_last(server: &Server) -> Vec<String> {
     }
     let mut replies = Vec::new();
     while replies.last().map(String::as_str) != Some("20") {
-        let (reply, _) = receive_udp(
+        let (reply, _) = receive_reply(
             server,
             &socket,
             &format!("a resposta ao datagrama 20 (vieram antes: {replies:?})"),
@@ -266,7 +266,7 @@ fn atraso_simulado_segura_a_resposta() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let sent = Instant::now();
     socket.send_to(b"devagar", server.addr).unwrap();
-    let (reply, _) = receive_udp(&server, &socket, "a resposta atrasada a \"devagar\"");
+    let (reply, _) = receive_reply(&server, &socket, "a resposta atrasada a \"devagar\"");
     let waited = sent.elapsed();
     assert_bytes_eq(b"DEVAGAR", &reply, "enviado \"devagar\" com --atraso 300ms");
     assert!(

@@ -84,15 +84,32 @@ fn lugar(pagina: &str, arquivo: &str) -> (usize, usize) {
 fn a_falha_de_exemplo_aponta_para_as_linhas_de_agora() {
     let pagina = le("docs/src/exercicios.md");
 
-    // O teste desiste em tests/src/lib.rs, no panic! da primeira linha.
-    let lib = le("tests/src/lib.rs");
-    let (n, linha) = lib
+    // O teste desiste na chamada que mandou o `hello world` (os ajudantes
+    // do tests/src/lib.rs são `#[track_caller]`: o lugar é o do teste).
+    let teste = le("tests/tests/exercicio_01.rs");
+    let (n, linha) = teste
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("panic!(\"o servidor não escreveu a primeira linha a tempo\")"))
-        .expect("o panic! do servidor que não subiu");
-    let coluna = linha.find("panic!").expect("panic!") + 1;
-    assert_eq!(lugar(&pagina, "tests/src/lib.rs"), (n + 1, coluna));
+        .find(|(_, l)| l.contains("assert_udp_reply(&server, b\"hello world\""))
+        .expect("o assert_udp_reply do responde_em_maiusculas");
+    let coluna = linha.find("assert_udp_reply").expect("assert_udp_reply") + 1;
+    assert_eq!(
+        lugar(&pagina, "tests/tests/exercicio_01.rs"),
+        (n + 1, coluna)
+    );
+    // E a mensagem é a que o ajudante escreve quando o servidor para.
+    let lib = le("tests/src/lib.rs");
+    let mensagem = "o servidor parou (entrou em pânico? devolveu um erro?) antes de mandar";
+    assert!(
+        lib.contains(mensagem),
+        "a mensagem mudou em tests/src/lib.rs"
+    );
+    assert!(
+        pagina.contains(&format!(
+            "{mensagem} a resposta ao datagrama de 11 bytes \"hello world\""
+        )),
+        "a falha de exemplo não tem a mensagem de hoje"
+    );
 
     // O servidor do kit para no todo! que o kit põe logo depois da marca de
     // início do exercício 1, com o recuo dela.

@@ -4,7 +4,7 @@
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use avaliacao::{PATIENCE, Server, receive_udp, run};
+use avaliacao::{PATIENCE, Server, receive_reply, run};
 
 /// Troca os tempos medidos (que variam) por `[RTT]`, para o snapshot.
 fn hide_times(text: &str) -> String {
@@ -74,7 +74,7 @@ fn variacao_do_atraso_troca_a_ordem_das_respostas() {
     let mut order = Vec::new();
     for _ in 0..20 {
         let what = format!("a resposta {} de 20 (vieram: {order:?})", order.len() + 1);
-        let (reply, _) = receive_udp(&server, &socket, &what);
+        let (reply, _) = receive_reply(&server, &socket, &what);
         order.push(String::from_utf8_lossy(&reply).into_owned());
     }
     let mut sorted = order.clone();

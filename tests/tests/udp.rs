@@ -3,7 +3,7 @@
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use avaliacao::{Output, PATIENCE, Server, ask_udp, assert_udp_reply, receive_udp, run};
+use avaliacao::{Output, PATIENCE, Server, ask_udp, assert_udp_reply, receive_reply, run};
 
 /// Um socket UDP de teste, com limite de espera.
 fn raw_client() -> UdpSocket {
@@ -136,7 +136,7 @@ fn cada_cliente_recebe_a_sua_resposta() {
             .unwrap();
     }
     for (i, client) in clients.iter().enumerate() {
-        let (reply, _) = receive_udp(&server, client, &format!("a resposta do cliente {i}"));
+        let (reply, _) = receive_reply(&server, client, &format!("a resposta do cliente {i}"));
         assert_eq!(reply, format!("CLIENTE {i}").as_bytes());
     }
 }
