@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn exercicio_nao_feito_e_uma_linha() {
-        let todo = "\nthread 'a' panicked at tests/exercicio_01.rs:10:5:\no servidor não escreveu a primeira linha a tempo\n";
+        let todo = "\nthread 'a' panicked at tests/exercicio_01.rs:13:5:\no servidor parou (entrou em pânico? devolveu um erro?) antes de mandar a resposta ao datagrama de 11 bytes \"hello world\"\n";
         let todo = with_errors(
             todo,
             "thread 'main' panicked at udp-echo/src/server.rs:10:5:\nnot yet implemented: Exercício 1: escreva esta parte\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
