@@ -200,16 +200,20 @@ fn start_flusher() {
 /// Quanto um pânico espera o log sair antes da mensagem dele.
 const PANIC_FLUSH_LIMIT: Duration = Duration::from_millis(200);
 
-/// Um pânico (um `todo!()`, um `unwrap` que falhou) escreve a sua mensagem
-/// direto na saída de erro e, na thread principal, encerra o programa. Sem
+/// Um pânico na thread principal (um `todo!()`, um `unwrap` que falhou)
+/// escreve a sua mensagem direto na saída de erro e encerra o programa. Sem
 /// isto, as linhas que ainda esperam no buffer sairiam depois da mensagem, ou
 /// nunca: o "pronto" de um servidor que cai logo em seguida se perderia.
 /// Com isto, o que o programa já registrou sai antes, na ordem em que
-/// aconteceu. O `flush_for` não espera para sempre por uma saída parada.
+/// aconteceu; o `flush_for` não espera para sempre por uma saída parada.
+/// Nas outras threads (uma conexão que entra em pânico), o programa segue, e
+/// o log sai na próxima esvaziada, como sempre.
 fn flush_before_panics() {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        flush_for(PANIC_FLUSH_LIMIT);
+        if thread::current().name() == Some("main") {
+            flush_for(PANIC_FLUSH_LIMIT);
+        }
         default_hook(info);
     }));
 }
@@ -316,10 +320,16 @@ mod tests {
     fn panico_esvazia_o_log_antes_da_mensagem() {
         // Este mesmo teste, rodado de novo num processo filho, registra uma
         // linha, entra em pânico e sai na hora, como um `main` que entra em
-        // pânico: bem antes da próxima esvaziada do buffer (50 ms).
+        // pânico: bem antes da próxima esvaziada do buffer (50 ms). (Aqui o
+        // `main` é uma thread com o nome da principal: a do teste tem o nome
+        // do teste.)
         if std::env::var_os("LOG_PANICO_FILHO").is_some() {
-            crate::log!("linha registrada antes do pânico");
-            let _ = std::panic::catch_unwind(|| panic!("pânico de propósito"));
+            let main = std::thread::Builder::new().name("main".into());
+            let main = main.spawn(|| {
+                crate::log!("linha registrada antes do pânico");
+                panic!("pânico de propósito");
+            });
+            let _ = main.unwrap().join();
             std::process::exit(101);
         }
         let output = std::process::Command::new(std::env::current_exe().unwrap())
