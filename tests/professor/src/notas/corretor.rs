@@ -521,7 +521,11 @@ impl Grader {
                 dir: "tests",
                 program: exe,
                 args: &args,
-                env: &[("AVALIACAO_BINARIOS", &binaries)],
+                // `CI=true`: um teste que não pode rodar aqui (`avaliacao::skip`)
+                // falha, como na integração contínua, em vez de passar sem
+                // ter conferido nada. Se for a caixa que não deixa, a
+                // referência também perde o ponto, e o professor vê.
+                env: &[("AVALIACAO_BINARIOS", &binaries), ("CI", "true")],
                 limit,
             })
             .map_err(|e| format!("não foi possível rodar os testes: {e}"))
