@@ -13,9 +13,9 @@
 //! - [`memory`]: buffers que, sem memória, dão um erro em vez de abortar.
 //! - [`error`]: erros explicados em português, prontos para o usuário.
 //! - [`cli`]: a linha de comando (clap) com ajuda e erros em português.
-//! - [`log`] e [`shutdown`]: o registro dos servidores e o Ctrl+C.
+//! - [`log`](mod@log) e [`shutdown`]: o registro dos servidores e o Ctrl+C.
 //! - [`stats`]: as contas dos subcomandos `bench` (percentis, vazão, progresso).
-//! - [`bench`]: o esqueleto dos dois `bench`: as threads, a soma e o veredito.
+//! - [`bench`](mod@bench): o esqueleto dos dois `bench`: as threads, a soma e o veredito.
 //! - [`report`]: o resultado dos `bench` para outro programa ler (`--formato`).
 
 pub mod address;

@@ -258,7 +258,7 @@ const SLOW_OUTPUT_MAX: Duration = Duration::from_secs(5);
 ///
 /// Uma saída que anda, mas devagar (uma máquina ocupada, um terminal lento),
 /// não é uma saída parada: enquanto algo foi escrito no último `limit`, a
-/// espera continua, até [`SLOW_OUTPUT_MAX`] no total.
+/// espera continua, até `SLOW_OUTPUT_MAX` no total.
 pub fn flush_for(limit: Duration) {
     let (done, finished) = mpsc::channel();
     let writer = thread::Builder::new().spawn(move || {

@@ -51,7 +51,7 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Como desenhar.
     pub style: Style,
-    /// Índice em [`COLORS`] (para a mesma grandeza ter a mesma cor em
+    /// Índice em `COLORS` (para a mesma grandeza ter a mesma cor em
     /// painéis diferentes).
     pub color: usize,
 }

@@ -178,7 +178,7 @@ pub fn student_name(entry: &str) -> String {
     person(entry).name
 }
 
-/// A pasta abaixo de `dir` (até [`MAX_DEPTH`] níveis) que tem o workspace do
+/// A pasta abaixo de `dir` (até `MAX_DEPTH` níveis) que tem o workspace do
 /// kit: a primeira, em ordem alfabética, que tenha uma das pastas de código.
 pub fn find_workspace(dir: &Path) -> Option<PathBuf> {
     let has_code = |dir: &Path| STUDENT_FOLDERS.iter().any(|f| dir.join(f).is_dir());
