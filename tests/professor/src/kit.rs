@@ -421,13 +421,14 @@ fn without_instructor_packages(lock: &str) -> String {
     let mut blocks = lock.split(SEPARATOR);
     let head = blocks.next().unwrap_or_default();
     let packages: Vec<&str> = blocks.collect();
-    let field = |block: &str, key: &str| -> Option<String> {
+    /// O valor de `key = "..."` num bloco `[[package]]`.
+    fn field<'a>(block: &'a str, key: &str) -> Option<&'a str> {
         block.lines().find_map(|line| {
             let value = line.strip_prefix(key)?.strip_prefix(" = \"")?;
-            Some(value.strip_suffix('"')?.to_string())
+            value.strip_suffix('"')
         })
-    };
-    let names: Vec<(Option<String>, Option<String>)> = packages
+    }
+    let names: Vec<(Option<&str>, Option<&str>)> = packages
         .iter()
         .map(|block| (field(block, "name"), field(block, "version")))
         .collect();
@@ -443,9 +444,8 @@ fn without_instructor_packages(lock: &str) -> String {
                 let line = line.trim().trim_end_matches(',').trim_matches('"');
                 let mut words = line.split_whitespace();
                 let (name, version) = (words.next()?, words.next());
-                names.iter().position(|(n, v)| {
-                    n.as_deref() == Some(name)
-                        && version.is_none_or(|version| v.as_deref() == Some(version))
+                names.iter().position(|&(n, v)| {
+                    n == Some(name) && version.is_none_or(|version| v == Some(version))
                 })
             })
             .collect()
@@ -454,9 +454,7 @@ fn without_instructor_packages(lock: &str) -> String {
     // tudo o que eles usam, direta ou indiretamente.
     let mut kept = vec![false; packages.len()];
     let mut pending: Vec<usize> = (0..packages.len())
-        .filter(|&i| {
-            field(packages[i], "source").is_none() && names[i].0.as_deref() != Some("professor")
-        })
+        .filter(|&i| field(packages[i], "source").is_none() && names[i].0 != Some("professor"))
         .collect();
     while let Some(index) = pending.pop() {
         if !std::mem::replace(&mut kept[index], true) {
